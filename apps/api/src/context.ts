@@ -1,0 +1,24 @@
+import type { PrismaClient } from '@infoparquet/db';
+import { bearerToken, findViewerByToken, type Viewer } from './domains/auth/sessions.js';
+import type { Env } from './env.js';
+
+/** Contexte de chaque opération GraphQL, le même en HTTP et en WebSocket. */
+export interface Context {
+  prisma: PrismaClient;
+  env: Env;
+  viewer: Viewer | null;
+  /** Un jeton a été présenté mais ne correspond à aucune session valide. */
+  invalidToken: boolean;
+}
+
+export interface ContextDeps {
+  prisma: PrismaClient;
+  env: Env;
+}
+
+export async function createContext(deps: ContextDeps, authorization: string | null | undefined): Promise<Context> {
+  const token = bearerToken(authorization);
+  if (token === undefined) return { ...deps, viewer: null, invalidToken: false };
+  const viewer = token ? await findViewerByToken(deps.prisma, token) : null;
+  return { ...deps, viewer, invalidToken: viewer === null };
+}

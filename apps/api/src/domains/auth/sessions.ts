@@ -1,0 +1,66 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { OrganizationKind, PrismaClient, Role } from '@infoparquet/db';
+
+/** Qui fait la requête : l'utilisateur d'une session valide, avec son organisation. */
+export interface Viewer {
+  userId: string;
+  sessionId: string;
+  role: Role;
+  organizationId: string;
+  organizationKind: OrganizationKind;
+  organizationCode: string;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function newSessionToken(): string {
+  // Préfixe lisible pour qu'un jeton égaré se reconnaisse (comme ghp_ chez GitHub).
+  return `ips_${randomBytes(32).toString('base64url')}`;
+}
+
+/** Lit le jeton d'un en-tête `Authorization: Bearer …` ; `undefined` s'il n'y en a pas. */
+export function bearerToken(header: string | null | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1] ?? '';
+}
+
+const TOUCH_INTERVAL_MS = 5 * 60 * 1000;
+
+/**
+ * Retrouve la session d'un jeton : inconnue, révoquée, expirée ou d'un compte désactivé donne
+ * `null`. La date de dernière utilisation n'est réécrite qu'au plus toutes les cinq minutes.
+ */
+export async function findViewerByToken(prisma: PrismaClient, token: string, now = new Date()): Promise<Viewer | null> {
+  const session = await prisma.session.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: {
+      id: true,
+      expiresAt: true,
+      revokedAt: true,
+      lastUsedAt: true,
+      user: {
+        select: {
+          id: true,
+          role: true,
+          active: true,
+          organization: { select: { id: true, kind: true, code: true } },
+        },
+      },
+    },
+  });
+  if (!session || session.revokedAt || session.expiresAt <= now || !session.user.active) return null;
+  if (!session.lastUsedAt || now.getTime() - session.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
+    await prisma.session.update({ where: { id: session.id }, data: { lastUsedAt: now } });
+  }
+  return {
+    userId: session.user.id,
+    sessionId: session.id,
+    role: session.user.role,
+    organizationId: session.user.organization.id,
+    organizationKind: session.user.organization.kind,
+    organizationCode: session.user.organization.code,
+  };
+}

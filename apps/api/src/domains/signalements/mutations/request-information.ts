@@ -1,0 +1,33 @@
+import { messageSchema } from '@infoparquet/validation';
+import { builder } from '../../../builder.js';
+import { validate } from '../../../lib/validate.js';
+import { ROLES_FOR } from '../permissions.js';
+import { applyTransition } from '../repository.js';
+import { SignalementRef } from '../schema.js';
+import { loadForAction, reload } from '../workflow.js';
+
+builder.mutationField('requestInformation', (t) =>
+  t.prismaField({
+    type: SignalementRef,
+    nullable: false,
+    description: 'Demande des renseignements à l’administration (statut « Renseignements demandés »).',
+    authScopes: { anyRole: ROLES_FOR.requestInformation },
+    args: {
+      id: t.arg.id({ required: true, description: 'Identifiant du signalement.' }),
+      message: t.arg.string({ required: true, description: 'Ce qui est demandé.' }),
+    },
+    resolve: async (query, _root, args, context) => {
+      const { viewer, current } = await loadForAction(context, args.id, 'requestInformation');
+      const body = validate(messageSchema, args.message, 'message');
+      await applyTransition(context.prisma, viewer, current, 'requestInformation', {
+        extra: async (tx) => {
+          const message = await tx.message.create({
+            data: { signalementId: current.id, kind: 'INFORMATION_REQUEST', body, authorId: viewer.userId, organizationId: viewer.organizationId },
+          });
+          return { messageId: message.id };
+        },
+      });
+      return reload(context, query, current.id);
+    },
+  }),
+);

@@ -1,0 +1,237 @@
+import type { Prisma, PrismaClient, Signalement, SignalementStatus } from '@infoparquet/db';
+import type { SignalementInputData } from '@infoparquet/validation';
+import { BadUserInputError, ConflictError, NotFoundError } from '../../errors.js';
+import { appendAuditEvent } from '../audit/chain.js';
+import type { Viewer } from '../auth/sessions.js';
+import { contentHash, frozenContent } from './content-hash.js';
+import { visibleWhere } from './permissions.js';
+import { issueReference } from './reference.js';
+import { assertTransition, type WorkflowAction } from './transitions.js';
+
+type Tx = Prisma.TransactionClient;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Charge un signalement dans le périmètre du demandeur ; hors périmètre ou inexistant, même réponse. */
+export async function findVisibleSignalement(prisma: PrismaClient | Tx, viewer: Viewer, id: string): Promise<Signalement> {
+  const signalement = UUID.test(id)
+    ? await prisma.signalement.findFirst({ where: { AND: [{ id }, visibleWhere(viewer)] } })
+    : null;
+  if (!signalement) throw new NotFoundError();
+  return signalement;
+}
+
+/** Le parquet destinataire désigné par son code, ou BAD_USER_INPUT sur le champ donné. */
+export async function findParquetByCode(prisma: PrismaClient | Tx, code: string, field = 'parquetCode') {
+  const parquet = await prisma.organization.findFirst({ where: { code, kind: 'PARQUET' }, select: { id: true, code: true, name: true } });
+  if (!parquet) throw new BadUserInputError([{ field, message: `Parquet inconnu : ${code}.` }]);
+  return parquet;
+}
+
+function contentData(input: SignalementInputData) {
+  return {
+    title: input.title,
+    facts: input.facts,
+    factsDate: input.factsDate,
+    factsFrom: input.factsFrom ? new Date(`${input.factsFrom}T00:00:00Z`) : null,
+    factsTo: input.factsTo ? new Date(`${input.factsTo}T00:00:00Z`) : null,
+    places: input.places,
+    natinfCodes: input.natinfCodes,
+    persons: input.persons as Prisma.InputJsonValue,
+    externalReference: input.externalReference,
+    urgent: input.urgent,
+    urgencyReason: input.urgencyReason,
+    urgencyDetail: input.urgencyDetail,
+  };
+}
+
+function auditScope(signalement: Pick<Signalement, 'id' | 'administrationId' | 'parquetId'>) {
+  return {
+    targetType: 'Signalement',
+    targetId: signalement.id,
+    signalementId: signalement.id,
+    administrationId: signalement.administrationId,
+    parquetId: signalement.parquetId,
+  };
+}
+
+export async function createDraft(prisma: PrismaClient, viewer: Viewer, input: SignalementInputData): Promise<string> {
+  const parquet = input.parquetCode ? await findParquetByCode(prisma, input.parquetCode) : null;
+  return prisma.$transaction(async (tx) => {
+    const created = await tx.signalement.create({
+      data: {
+        ...contentData(input),
+        administrationId: viewer.organizationId,
+        parquetId: parquet?.id ?? null,
+        createdById: viewer.userId,
+      },
+    });
+    await tx.statusChange.create({
+      data: { signalementId: created.id, fromStatus: null, toStatus: 'DRAFT', action: 'create', actorId: viewer.userId, organizationId: viewer.organizationId },
+    });
+    await appendAuditEvent(tx, {
+      actorId: viewer.userId,
+      organizationId: viewer.organizationId,
+      action: 'SIGNALEMENT_CREATED',
+      ...auditScope(created),
+      // Un brouillon n'est pas encore adressé : le parquet ne le voit pas.
+      parquetId: null,
+      after: { status: 'DRAFT', ...contentData(input), parquetCode: parquet?.code ?? null },
+    });
+    return created.id;
+  });
+}
+
+export async function updateDraft(prisma: PrismaClient, viewer: Viewer, current: Signalement, input: SignalementInputData): Promise<void> {
+  assertTransition('update', current.status);
+  const parquet = input.parquetCode ? await findParquetByCode(prisma, input.parquetCode) : null;
+  await prisma.$transaction(async (tx) => {
+    const data = { ...contentData(input), parquetId: parquet?.id ?? null };
+    await guardedUpdate(tx, current, data);
+    await appendAuditEvent(tx, {
+      actorId: viewer.userId,
+      organizationId: viewer.organizationId,
+      action: 'SIGNALEMENT_UPDATED',
+      ...auditScope(current),
+      parquetId: null,
+      before: { ...snapshot(current) },
+      after: { ...data, status: 'DRAFT' },
+    });
+  });
+}
+
+export async function deleteDraft(prisma: PrismaClient, viewer: Viewer, current: Signalement): Promise<void> {
+  assertTransition('delete', current.status);
+  await prisma.$transaction(async (tx) => {
+    const { count } = await tx.signalement.deleteMany({ where: { id: current.id, version: current.version, status: 'DRAFT' } });
+    if (count === 0) throw new ConflictError();
+    await appendAuditEvent(tx, {
+      actorId: viewer.userId,
+      organizationId: viewer.organizationId,
+      action: 'SIGNALEMENT_DELETED',
+      ...auditScope(current),
+      parquetId: null,
+      before: snapshot(current),
+    });
+  });
+}
+
+/**
+ * Transmission : dans une seule transaction, le numéro de référence est pris, le contenu figé et
+ * haché, le statut passe à TRANSMITTED et le journal le consigne. Si quoi que ce soit échoue,
+ * rien n'est écrit et le numéro n'est pas consommé.
+ */
+export async function transmit(prisma: PrismaClient, viewer: Viewer, current: Signalement): Promise<void> {
+  assertTransition('transmit', current.status);
+  if (!current.parquetId) {
+    throw new BadUserInputError([{ field: 'parquetCode', message: 'Parquet destinataire : à choisir avant la transmission.' }]);
+  }
+  const [parquet, administration] = await Promise.all([
+    prisma.organization.findUniqueOrThrow({ where: { id: current.parquetId }, select: { id: true, code: true } }),
+    prisma.organization.findUniqueOrThrow({ where: { id: current.administrationId }, select: { code: true } }),
+  ]);
+  await prisma.$transaction(async (tx) => {
+    const transmittedAt = new Date();
+    const reference = await issueReference(tx, parquet, transmittedAt);
+    const hash = contentHash(
+      frozenContent(current, { reference, transmittedAt, administrationCode: administration.code, parquetCode: parquet.code }),
+    );
+    await guardedUpdate(tx, current, { status: 'TRANSMITTED', reference, contentHash: hash, transmittedAt });
+    await recordHistory(tx, viewer, current, 'transmit', 'TRANSMITTED', null);
+    await appendAuditEvent(tx, {
+      actorId: viewer.userId,
+      organizationId: viewer.organizationId,
+      action: 'SIGNALEMENT_TRANSMITTED',
+      ...auditScope(current),
+      before: { status: current.status },
+      after: { status: 'TRANSMITTED', reference, contentHash: hash, transmittedAt, urgent: current.urgent },
+    });
+  });
+}
+
+export interface TransitionChange {
+  /** Champs écrits avec le changement de statut. */
+  data?: Prisma.SignalementUncheckedUpdateManyInput;
+  /** Commentaire visible dans l'historique (motif, raison du transfert…). */
+  comment?: string | null;
+  /** Écritures liées (décision, message) faites dans la même transaction. */
+  extra?: (tx: Tx) => Promise<Record<string, unknown> | void>;
+  /** Ce que l'administration ne doit pas voir (note interne). */
+  internal?: boolean;
+}
+
+/**
+ * Une étape du cycle de vie : vérifie la transition, écrit le nouveau statut seulement si personne
+ * ne l'a changé depuis la lecture (sinon CONFLICT), ajoute l'historique, les écritures liées et
+ * l'événement d'audit, le tout dans une transaction.
+ */
+export async function applyTransition(
+  prisma: PrismaClient,
+  viewer: Viewer,
+  current: Signalement,
+  action: Exclude<WorkflowAction, 'update' | 'delete' | 'transmit'>,
+  change: TransitionChange = {},
+): Promise<void> {
+  const to = assertTransition(action, current.status);
+  await prisma.$transaction(async (tx) => {
+    const data = { ...change.data, status: to };
+    await guardedUpdate(tx, current, data);
+    await recordHistory(tx, viewer, current, action, to, change.comment ?? null);
+    const extra = (await change.extra?.(tx)) ?? {};
+    const parquetId = (data.parquetId as string | undefined) ?? current.parquetId;
+    await appendAuditEvent(tx, {
+      actorId: viewer.userId,
+      organizationId: viewer.organizationId,
+      action: `SIGNALEMENT_${action.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`,
+      ...auditScope({ ...current, parquetId }),
+      internal: change.internal ?? false,
+      before: { status: current.status, ...pick(current, Object.keys(change.data ?? {}) as (keyof Signalement)[]) },
+      after: { ...data, ...extra, ...(change.comment ? { comment: change.comment } : {}) },
+    });
+  });
+}
+
+/** Lecture du détail : consignée comme une écriture (règle des logiciels de parquet). */
+export async function recordView(prisma: PrismaClient, viewer: Viewer, signalement: Pick<Signalement, 'id' | 'administrationId' | 'parquetId'>): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    await appendAuditEvent(tx, {
+      actorId: viewer.userId,
+      organizationId: viewer.organizationId,
+      action: 'SIGNALEMENT_VIEWED',
+      ...auditScope(signalement),
+      internal: true,
+    });
+  });
+}
+
+/** Écrit seulement si le signalement est encore dans l'état lu (statut et version) : jamais d'écrasement silencieux. */
+async function guardedUpdate(tx: Tx, current: Signalement, data: Prisma.SignalementUncheckedUpdateManyInput): Promise<void> {
+  const { count } = await tx.signalement.updateMany({
+    where: { id: current.id, version: current.version, status: current.status },
+    data: { ...data, version: { increment: 1 } },
+  });
+  if (count === 0) throw new ConflictError();
+}
+
+async function recordHistory(tx: Tx, viewer: Viewer, current: Signalement, action: WorkflowAction, to: SignalementStatus, comment: string | null) {
+  await tx.statusChange.create({
+    data: {
+      signalementId: current.id,
+      fromStatus: current.status,
+      toStatus: to,
+      action,
+      actorId: viewer.userId,
+      organizationId: viewer.organizationId,
+      comment,
+    },
+  });
+}
+
+function snapshot(signalement: Signalement) {
+  const { createdAt: _createdAt, updatedAt: _updatedAt, ...rest } = signalement;
+  return rest as Record<string, unknown>;
+}
+
+function pick(signalement: Signalement, keys: (keyof Signalement)[]) {
+  return Object.fromEntries(keys.filter((key) => key in signalement).map((key) => [key, signalement[key]]));
+}

@@ -1,0 +1,30 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Variables d'environnement, lues et vérifiées une seule fois au démarrage. */
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z.string().url().optional(),
+  /** Dossier de la base embarquée quand DATABASE_URL n'est pas défini. */
+  EMBEDDED_DATABASE_DIR: z.string().default(path.resolve(import.meta.dirname, '../../../.data/pglite')),
+  /** Durée de vie d'une session ouverte par `login`, en heures. */
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  /** Charge les données de démonstration dans une base vide (par défaut hors production). */
+  SEED_DEMO_DATA: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === 'true')),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`Configuration invalide : ${details}`);
+  }
+  return parsed.data;
+}

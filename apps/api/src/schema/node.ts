@@ -1,0 +1,57 @@
+import { brandWithType } from '@pothos/core';
+import { queryFromInfo } from '@pothos/plugin-prisma';
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import { builder } from '../builder.js';
+import { OrganizationRef, UserRef } from '../domains/organizations/schema.js';
+import { visibleWhere } from '../domains/signalements/permissions.js';
+import { recordView } from '../domains/signalements/repository.js';
+import { SignalementRef } from '../domains/signalements/schema.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * `node(id)` de la spécification Relay. Un identifiant illisible, inconnu ou hors du périmètre
+ * du demandeur donne `null`, sans distinction ; lire un signalement ainsi est une consultation
+ * consignée comme les autres.
+ */
+builder.queryField('node', (t) =>
+  t.field({
+    type: builder.nodeInterfaceRef(),
+    nullable: true,
+    description: 'Un objet par son identifiant global ; `null` s’il n’existe pas ou n’est pas visible.',
+    authScopes: { loggedIn: true },
+    args: { id: t.arg.id({ required: true, description: 'Identifiant global.' }) },
+    resolve: async (_root, args, context, info) => {
+      let decoded: { typename: string; id: string };
+      try {
+        decoded = decodeGlobalID(args.id);
+      } catch {
+        return null;
+      }
+      if (!UUID.test(decoded.id)) return null;
+      const viewer = context.viewer!;
+      const query = queryFromInfo({ context, info, typeName: decoded.typename }) as object;
+      switch (decoded.typename) {
+        case 'Signalement': {
+          const signalement = await context.prisma.signalement.findFirst({
+            ...query,
+            where: { AND: [{ id: decoded.id }, visibleWhere(viewer)] },
+          });
+          if (!signalement) return null;
+          await recordView(context.prisma, viewer, signalement);
+          return brandWithType(signalement, SignalementRef);
+        }
+        case 'Organization': {
+          const organization = await context.prisma.organization.findUnique({ ...query, where: { id: decoded.id } });
+          return organization && brandWithType(organization, OrganizationRef);
+        }
+        case 'User': {
+          const user = await context.prisma.user.findUnique({ ...query, where: { id: decoded.id } });
+          return user && brandWithType(user, UserRef);
+        }
+        default:
+          return null;
+      }
+    },
+  }),
+);

@@ -1,0 +1,26 @@
+/**
+ * Vérifie la chaîne d'empreintes du journal d'audit et nomme le premier maillon rompu.
+ * Code de sortie 0 si le journal est intact, 1 sinon.
+ */
+import { createPrismaClient } from '@infoparquet/db';
+import { verifyAuditChain } from '../domains/audit/chain.js';
+import { readEnv } from '../env.js';
+import { withDatabaseUrl } from '../lib/database-url.js';
+
+const env = readEnv();
+await withDatabaseUrl(env, async (url) => {
+  const prisma = createPrismaClient(url, { maxConnections: 2 });
+  try {
+    const result = await verifyAuditChain(prisma);
+    if (result.ok) {
+      console.info(`Journal d'audit intact : ${result.count} événements vérifiés.`);
+      process.exitCode = 0;
+    } else {
+      console.error(`Journal d'audit ALTÉRÉ : premier maillon rompu à l'événement n° ${result.brokenAt} — ${result.reason}.`);
+      console.error(`(${result.count} événements intacts avant lui.)`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await prisma.$disconnect();
+  }
+});

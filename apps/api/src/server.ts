@@ -1,0 +1,45 @@
+import { createServer } from 'node:http';
+import { createPrismaClient, migrateDatabase, startEmbeddedDatabase } from '@infoparquet/db';
+import { buildApp } from './app.js';
+import { seedDemoData } from './demo/seed.js';
+import { readEnv } from './env.js';
+
+/** Démarre l'API : base (embarquée si DATABASE_URL est absent), migrations, démo, écoute. */
+async function main() {
+  const env = readEnv();
+  let databaseUrl = env.DATABASE_URL;
+  let embedded: Awaited<ReturnType<typeof startEmbeddedDatabase>> | undefined;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedDatabase(env.EMBEDDED_DATABASE_DIR);
+    databaseUrl = embedded.url;
+    console.info(`[db] base embarquée (PGlite) dans ${env.EMBEDDED_DATABASE_DIR}`);
+  }
+  await migrateDatabase(databaseUrl);
+  const prisma = createPrismaClient(databaseUrl, { maxConnections: embedded ? 4 : 10 });
+
+  const seed = env.SEED_DEMO_DATA ?? env.NODE_ENV !== 'production';
+  if (seed && (await prisma.organization.count()) === 0) {
+    await seedDemoData(prisma);
+    console.info('[demo] données de démonstration chargées (mot de passe : infoparquet-demo)');
+  }
+
+  const app = buildApp({ prisma, env });
+  const server = createServer(app);
+  server.listen(env.PORT, env.HOST, () => {
+    console.info(`[api] infoParquet écoute sur http://${env.HOST}:${env.PORT}/graphql`);
+  });
+
+  const shutdown = async () => {
+    server.close();
+    await prisma.$disconnect();
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
