@@ -26,7 +26,9 @@ async function main() {
   const app = buildApp({ prisma, env });
   const server = createServer(app);
   server.listen(env.PORT, env.HOST, () => {
-    console.info(`[api] infoParquet écoute sur http://${env.HOST}:${env.PORT}/graphql`);
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : env.PORT;
+    console.info(`[api] infoParquet écoute sur http://${env.HOST}:${port}/graphql`);
   });
 
   const shutdown = async () => {

@@ -42,7 +42,7 @@ builder.mutationField('login', (t) =>
       }
       const token = newSessionToken();
       const expiresAt = new Date(Date.now() + context.env.SESSION_TTL_HOURS * 3600 * 1000);
-      await context.prisma.$transaction(async (tx) => {
+      const sessionId = await context.prisma.$transaction(async (tx) => {
         const session = await tx.session.create({ data: { tokenHash: hashToken(token), userId: user.id, expiresAt } });
         await appendAuditEvent(tx, {
           actorId: user.id,
@@ -52,7 +52,18 @@ builder.mutationField('login', (t) =>
           targetId: session.id,
           internal: true,
         });
+        return session.id;
       });
+      // Le reste de la réponse (`user { … }`) se lit déjà avec les droits de la session ouverte.
+      const organization = await context.prisma.organization.findUniqueOrThrow({ where: { id: user.organizationId } });
+      context.viewer = {
+        userId: user.id,
+        sessionId,
+        role: user.role,
+        organizationId: organization.id,
+        organizationKind: organization.kind,
+        organizationCode: organization.code,
+      };
       return { token, userId: user.id, expiresAt };
     },
   }),
