@@ -1,29 +1,51 @@
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { getOperationAST } from 'graphql';
 import type { PrismaClient } from '@infoparquet/db';
 import { createContext, type Context } from './context.js';
 import type { Env } from './env.js';
+import type { Realtime } from './realtime/index.js';
 import { schema } from './schema/index.js';
 
 export interface AppDeps {
   prisma: PrismaClient;
   env: Env;
+  realtime: Realtime;
 }
 
-export type App = YogaServerInstance<Record<string, unknown>, Context>;
+export type App = YogaServerInstance<{ connectionParams?: Record<string, unknown> }, Context>;
 
 /**
- * L'application GraphQL, sans serveur : les tests l'appellent par `app.fetch`, `server.ts` la
- * branche sur un port. GraphiQL n'est servi que hors production.
+ * Après chaque mutation, une fois ses transactions validées, le journal a peut-être avancé :
+ * on réveille les diffuseurs. Rien n'est donc publié avant le commit.
+ */
+function useJournalSignal(realtime: Realtime): Plugin {
+  return {
+    onExecute({ args }) {
+      const operation = getOperationAST(args.document, args.operationName);
+      if (operation?.operation !== 'mutation') return;
+      return { onExecuteDone: () => realtime.journalAdvanced() };
+    },
+  };
+}
+
+/**
+ * L'application GraphQL, sans serveur : les tests l'appellent par `app.fetch`, `http-server.ts`
+ * la branche sur un port avec les WebSockets. GraphiQL n'est servi que hors production.
  */
 export function buildApp(deps: AppDeps): App {
-  return createYoga<Record<string, unknown>, Context>({
+  return createYoga<{ connectionParams?: Record<string, unknown> }, Context>({
     schema,
     graphqlEndpoint: '/graphql',
-    graphiql: deps.env.NODE_ENV !== 'production' && { title: 'infoParquet — API GraphQL' },
+    graphiql: deps.env.NODE_ENV !== 'production' && { title: 'infoParquet — API GraphQL', subscriptionsProtocol: 'WS' },
     landingPage: false,
     logging: deps.env.NODE_ENV === 'test' ? false : 'info',
     // Les erreurs inattendues restent masquées ; seules nos erreurs (avec un code) passent.
     maskedErrors: { errorMessage: 'Erreur interne : l’opération n’a pas abouti. Réessayez ; si le problème persiste, signalez-le.' },
-    context: ({ request }) => createContext(deps, request.headers.get('authorization')),
+    plugins: [useJournalSignal(deps.realtime)],
+    // En HTTP le jeton vient de l'en-tête Authorization, en WebSocket des connectionParams.
+    context: ({ request, connectionParams }) => {
+      const fromSocket = connectionParams?.authorization;
+      return createContext(deps, typeof fromSocket === 'string' ? fromSocket : request?.headers.get('authorization'));
+    },
   });
 }

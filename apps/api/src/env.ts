@@ -11,6 +11,14 @@ const schema = z.object({
   EMBEDDED_DATABASE_DIR: z.string().default(path.resolve(import.meta.dirname, '../../../.data/pglite')),
   /** Durée de vie d'une session ouverte par `login`, en heures. */
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  /** Redis partagé par les instances de l'API (événements temps réel) ; sans lui, dans le processus. */
+  REDIS_URL: z.string().url().optional(),
+  /** Délai au-delà duquel un urgent non enregistré déclenche une alerte (puis à chaque nouveau délai). */
+  ESCALATION_DELAY_MINUTES: z.coerce.number().positive().default(15),
+  /** Fréquence de la recherche des urgents en retard. */
+  ESCALATION_CHECK_SECONDS: z.coerce.number().positive().default(30),
+  /** Relecture de sûreté du journal par chaque instance (un signal Redis perdu ne perd aucun événement). */
+  EVENT_POLL_MS: z.coerce.number().int().positive().default(2000),
   /** Charge les données de démonstration dans une base vide (par défaut hors production). */
   SEED_DEMO_DATA: z
     .enum(['true', 'false'])

@@ -1,8 +1,7 @@
-import { createServer } from 'node:http';
 import { createPrismaClient, migrateDatabase, startEmbeddedDatabase } from '@infoparquet/db';
-import { buildApp } from './app.js';
 import { seedDemoData } from './demo/seed.js';
 import { readEnv } from './env.js';
+import { startApiServer } from './http-server.js';
 
 /** Démarre l'API : base (embarquée si DATABASE_URL est absent), migrations, démo, écoute. */
 async function main() {
@@ -23,16 +22,12 @@ async function main() {
     console.info('[demo] données de démonstration chargées (mot de passe : infoparquet-demo)');
   }
 
-  const app = buildApp({ prisma, env });
-  const server = createServer(app);
-  server.listen(env.PORT, env.HOST, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : env.PORT;
-    console.info(`[api] infoParquet écoute sur http://${env.HOST}:${port}/graphql`);
-  });
+  const api = await startApiServer(prisma, env);
+  console.info(`[api] infoParquet écoute sur ${api.url} (HTTP, WebSocket et SSE)`);
+  if (!env.REDIS_URL) console.info('[temps réel] sans REDIS_URL : événements diffusés au sein de cette instance');
 
   const shutdown = async () => {
-    server.close();
+    await api.close();
     await prisma.$disconnect();
     await embedded?.stop();
     process.exit(0);

@@ -6,6 +6,7 @@ import { buildApp, type App } from '../src/app.js';
 import { hashPassword } from '../src/domains/auth/password.js';
 import { hashToken, newSessionToken } from '../src/domains/auth/sessions.js';
 import { readEnv } from '../src/env.js';
+import { createRealtime } from '../src/realtime/index.js';
 import { testDatabaseUrl } from './database.js';
 
 /**
@@ -37,7 +38,9 @@ export function setupIntegration(): TestContext {
   const queries: string[] = [];
   const prisma = createPrismaClient(testDatabaseUrl(), { maxConnections: 10, onQuery: (sql) => queries.push(sql) });
   const env = readEnv({ ...process.env, NODE_ENV: 'test' });
-  const app = buildApp({ prisma, env });
+  // Signaux dans le processus : ces tests appellent l'application en mémoire, sans socket.
+  const realtime = createRealtime(prisma, { pollIntervalMs: 60_000 });
+  const app = buildApp({ prisma, env, realtime });
   const clientWithToken = (token: string | null): TestClient => ({
     async gql(query, variables) {
       const response = await app.fetch('http://infoparquet.test/graphql', {
@@ -53,6 +56,7 @@ export function setupIntegration(): TestContext {
     queries.length = 0;
   });
   afterAll(async () => {
+    await realtime.close();
     await prisma.$disconnect();
   });
   return {

@@ -11,6 +11,7 @@ import {
   transmitDraft,
   type Actor,
   type GraphQLResponse,
+  type TestClient,
   type World,
 } from './helpers.js';
 
@@ -341,35 +342,23 @@ describe('tableau des rôles', () => {
 
 describe.each(OPERATIONS)('$field', (operation) => {
   const forbidden = ALL_ROLES.filter((role) => !operation.allowed.includes(role));
+  const refusals: { who: string; expected: 'UNAUTHENTICATED' | 'FORBIDDEN'; client: (w: World) => TestClient }[] = [
+    { who: 'sans jeton', expected: 'UNAUTHENTICATED', client: () => t.anonymous },
+    { who: 'jeton invalide', expected: 'UNAUTHENTICATED', client: () => t.clientWithToken('ips_jeton-inconnu-de-toute-session') },
+    ...forbidden.map((role) => ({ who: role, expected: 'FORBIDDEN' as const, client: (w: World) => ACTOR_OF_ROLE[role](w).client })),
+  ];
 
-  it('sans jeton : UNAUTHENTICATED, rien n’est écrit', async () => {
+  // Un refus n'écrit rien : les refus se suivent donc, dans cet ordre, sur le même monde.
+  it(`refusé sans jeton et avec un jeton invalide (UNAUTHENTICATED)${forbidden.length ? `, puis pour ${rolesLabel(forbidden)} (FORBIDDEN)` : ''} ; rien n’est écrit`, async () => {
     const w = await createWorld(t);
+    // Le signalement est au statut voulu et les variables sont celles d'un appel autorisé qui
+    // réussirait : seule l'identité de l'appelant peut expliquer le refus.
     const target = await targetFor(w, operation);
+    const variables = operation.variables({ w, actor: ACTOR_OF_ROLE[operation.allowed[0]!](w), target });
     const before = await snapshot();
-    const result = await t.anonymous.gql(operation.document, operation.variables({ w, actor: w.agent, target }));
-    expect(errorCode(result)).toBe('UNAUTHENTICATED');
-    expect(result.data ?? null).toBeNull();
-    expect(await snapshot()).toEqual(before);
-  });
-
-  it('jeton invalide : UNAUTHENTICATED, rien n’est écrit', async () => {
-    const w = await createWorld(t);
-    const target = await targetFor(w, operation);
-    const before = await snapshot();
-    const client = t.clientWithToken('ips_jeton-inconnu-de-toute-session');
-    const result = await client.gql(operation.document, operation.variables({ w, actor: w.agent, target }));
-    expect(errorCode(result)).toBe('UNAUTHENTICATED');
-    expect(result.data ?? null).toBeNull();
-    expect(await snapshot()).toEqual(before);
-  });
-
-  it.skipIf(forbidden.length === 0)(`rôles refusés (${rolesLabel(forbidden)}) : FORBIDDEN, rien n’est écrit`, async () => {
-    const w = await createWorld(t);
-    const target = await targetFor(w, operation);
-    const before = await snapshot();
-    for (const role of forbidden) {
-      const result = await call(operation, ACTOR_OF_ROLE[role](w), w, target);
-      expect({ role, code: errorCode(result), data: result.data ?? null }).toEqual({ role, code: 'FORBIDDEN', data: null });
+    for (const { who, expected, client } of refusals) {
+      const result = await client(w).gql(operation.document, variables);
+      expect({ who, code: errorCode(result), data: result.data?.[operation.field] ?? null }).toEqual({ who, code: expected, data: null });
     }
     expect(await snapshot()).toEqual(before);
   });
@@ -378,9 +367,10 @@ describe.each(OPERATIONS)('$field', (operation) => {
     const w = await createWorld(t);
     // Une lecture ne change rien : un seul signalement suffit ; chaque écriture a le sien.
     const shared = isMutation(operation) ? null : await targetFor(w, operation);
-    for (const role of operation.allowed) {
+    const targets = await Promise.all(operation.allowed.map(() => shared ?? targetFor(w, operation)));
+    for (const [index, role] of operation.allowed.entries()) {
       const actor = ACTOR_OF_ROLE[role](w);
-      const target = shared ?? (await targetFor(w, operation));
+      const target = targets[index]!;
       const result = await call(operation, actor, w, target);
       expect({ role, errors: result.errors }).toEqual({ role, errors: undefined });
       operation.expectSuccess(result.data!, { w, actor, target });
@@ -401,6 +391,16 @@ describe('cloisonnement entre organisations', () => {
     const w = await createWorld(t);
     const target = await prepare(w, 'TRANSMITTED');
     const unknownReference = target.reference!.replace(/\d{6}$/, '999999');
+    // Témoin : l'administration auteure et le parquet destinataire, eux, le lisent par les trois chemins.
+    for (const insider of [w.agent, w.clerk]) {
+      const role = insider.user.role;
+      const seen = [
+        (await insider.client.gql(READS.byId, { id: target.id })).data?.signalement,
+        (await insider.client.gql(READS.byReference, { reference: target.reference })).data?.signalementByReference,
+        (await insider.client.gql(READS.node, { id: target.id })).data?.node,
+      ];
+      expect({ role, seen }).toEqual({ role, seen: [{ id: target.id }, { id: target.id }, { id: target.id }] });
+    }
     for (const outsider of OUTSIDERS) {
       const { client } = w[outsider];
       const [byId, unknownById] = [await client.gql(READS.byId, { id: target.id }), await client.gql(READS.byId, { id: unknownSignalementId() })];
@@ -506,8 +506,8 @@ describe('données internes du parquet', () => {
   const INTERNAL = `assignee { id } messages { kind body }`;
   const ENTRY_POINTS = {
     signalement: `query($id: ID!) { signalement(id: $id) { id ${INTERNAL} } }`,
-    node: `query($id: ID!) { node(id: $id) { id ... on Signalement { ${INTERNAL} } } }`,
     signalements: `query { signalements(first: 10) { edges { node { id ${INTERNAL} } } } }`,
+    node: `query($id: ID!) { node(id: $id) { id ... on Signalement { ${INTERNAL} } } }`,
   };
   const NOTE = 'Enquête confiée à la brigade de recherches ; ne pas informer l’administration.';
   const REQUEST = 'Merci de joindre le procès-verbal de constat.';

@@ -61,11 +61,13 @@ describe('numérotation des références', () => {
     const responses = await Promise.all(ids.map((id, i) => transmit(transmitters[i % 4]!, id)));
     const elapsed = Date.now() - started;
 
-    const failures = responses.filter((response) => response.errors || !response.data?.transmitSignalement);
-    expect(failures.map((failure) => failure.errors?.[0]?.message)).toEqual([]);
-    const transmitted = responses.map((response) => response.data!.transmitSignalement);
-    expect(new Set(transmitted.map((s) => s.id))).toEqual(new Set(ids));
-    expect(transmitted.every((s) => s.status === 'TRANSMITTED' && /^[0-9a-f]{64}$/.test(s.contentHash))).toBe(true);
+    // Toutes les transmissions aboutissent. (Vérification « souple » : si certaines échouent, le
+    // test échoue, mais l'absence de trou et de doublon est encore vérifiée sur celles qui ont abouti.)
+    const failures = responses.filter((response) => !response.data?.transmitSignalement);
+    expect.soft(failures.map((failure) => failure.errors?.[0]?.message), 'transmissions en échec').toEqual([]);
+    const transmitted = responses.flatMap((response) => (response.data?.transmitSignalement ? [response.data.transmitSignalement] : []));
+    expect(new Set(transmitted.map((s) => s.id)).size).toBe(transmitted.length);
+    expect(transmitted.every((s) => ids.includes(s.id) && s.status === 'TRANSMITTED' && /^[0-9a-f]{64}$/.test(s.contentHash))).toBe(true);
 
     const year = referenceYear(new Date(transmitted[0]!.transmittedAt));
     const referencesOf = (code: string) =>
@@ -73,17 +75,23 @@ describe('numérotation des références', () => {
         .filter((s) => s.parquet.code === code)
         .map((s) => s.reference)
         .sort();
-    expect(referencesOf(w.parquet.code)).toEqual(expectedReferences(year, w.parquet.code, MAIN));
+    const mainReferences = referencesOf(w.parquet.code);
+    const otherReferences = referencesOf(w.otherParquet.code);
+    expect(mainReferences).toEqual(expectedReferences(year, w.parquet.code, mainReferences.length));
     // L'autre parquet a sa propre suite, qui part de 000001 malgré les 200 envois voisins.
-    expect(referencesOf(w.otherParquet.code)).toEqual(expectedReferences(year, w.otherParquet.code, OTHER));
+    expect(otherReferences).toEqual(expectedReferences(year, w.otherParquet.code, otherReferences.length));
+    expect.soft([mainReferences.length, otherReferences.length]).toEqual([MAIN, OTHER]);
 
-    // La base dit la même chose que les réponses : 220 références distinctes, compteurs à 200 et 20.
-    const rows = await t.prisma.signalement.findMany({ where: { id: { in: ids.map(uuidOf) } }, select: { reference: true, parquetId: true } });
-    expect(rows.filter((row) => row.parquetId === w.parquet.id).map((row) => row.reference).sort()).toEqual(expectedReferences(year, w.parquet.code, MAIN));
+    // La base dit la même chose que les réponses : des références toutes distinctes, des compteurs au dernier numéro.
+    const rows = await t.prisma.signalement.findMany({
+      where: { id: { in: ids.map(uuidOf) }, reference: { not: null } },
+      select: { reference: true, parquetId: true },
+    });
+    expect(rows.filter((row) => row.parquetId === w.parquet.id).map((row) => row.reference).sort()).toEqual(mainReferences);
     const [distinct] = await t.prisma.$queryRaw<{ n: bigint }[]>`SELECT count(DISTINCT reference) AS n FROM signalement WHERE reference IS NOT NULL`;
-    expect(Number(distinct!.n)).toBe(MAIN + OTHER);
-    expect(await counterValue(w.parquet.id, year)).toBe(MAIN);
-    expect(await counterValue(w.otherParquet.id, year)).toBe(OTHER);
+    expect(Number(distinct!.n)).toBe(transmitted.length);
+    expect(await counterValue(w.parquet.id, year)).toBe(mainReferences.length);
+    expect(await counterValue(w.otherParquet.id, year)).toBe(otherReferences.length);
 
     // La contrainte d'unicité de la base tient : une référence déjà attribuée ne peut pas être recopiée.
     const [first, second] = rows.filter((row) => row.parquetId === w.parquet.id);

@@ -23,5 +23,6 @@ import '../domains/signalements/mutations/reopen-signalement.js';
 import '../domains/signalements/mutations/close-signalement.js';
 import '../domains/signalements/mutations/set-urgency.js';
 import './node.js';
+import '../realtime/schema.js';
 
 export const schema = lexicographicSortSchema(builder.toSchema());

@@ -39,15 +39,18 @@ builder.queryField('node', (t) =>
           });
           if (!signalement) return null;
           await recordView(context.prisma, viewer, signalement);
-          return brandWithType(signalement, SignalementRef);
+          brandWithType(signalement, SignalementRef);
+          return signalement;
         }
         case 'Organization': {
           const organization = await context.prisma.organization.findUnique({ ...query, where: { id: decoded.id } });
-          return organization && brandWithType(organization, OrganizationRef);
+          if (organization) brandWithType(organization, OrganizationRef);
+          return organization;
         }
         case 'User': {
           const user = await context.prisma.user.findUnique({ ...query, where: { id: decoded.id } });
-          return user && brandWithType(user, UserRef);
+          if (user) brandWithType(user, UserRef);
+          return user;
         }
         default:
           return null;

@@ -86,6 +86,8 @@ builder.mutationField('logout', (t) =>
           internal: true,
         });
       });
+      // Les WebSockets ouvertes avec ce jeton se ferment, sur toutes les instances.
+      context.realtime.sessionRevoked(viewer.sessionId);
       return true;
     },
   }),

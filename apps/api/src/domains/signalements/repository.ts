@@ -185,8 +185,9 @@ export async function applyTransition(
       action: `SIGNALEMENT_${action.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`,
       ...auditScope({ ...current, parquetId }),
       internal: change.internal ?? false,
-      before: { status: current.status, ...pick(current, Object.keys(change.data ?? {}) as (keyof Signalement)[]) },
-      after: { ...data, ...extra, ...(change.comment ? { comment: change.comment } : {}) },
+      // Statut et urgence avant/après : ce que lisent les files d'urgence et les écrans en direct.
+      before: { status: current.status, urgent: current.urgent, ...pick(current, Object.keys(change.data ?? {}) as (keyof Signalement)[]) },
+      after: { urgent: current.urgent, ...data, ...extra, ...(change.comment ? { comment: change.comment } : {}) },
     });
   });
 }

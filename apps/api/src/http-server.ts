@@ -1,0 +1,51 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { PrismaClient } from '@infoparquet/db';
+import { buildApp, type App } from './app.js';
+import type { Env } from './env.js';
+import { startEscalation } from './realtime/escalation.js';
+import { createRealtime, type Realtime } from './realtime/index.js';
+import { attachWebSockets } from './realtime/websocket.js';
+
+export interface ApiServer {
+  server: Server;
+  app: App;
+  realtime: Realtime;
+  /** http://hôte:port/graphql */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Une instance de l'API : HTTP (GraphQL, GraphiQL, server-sent events) et WebSocket sur le même
+ * port et le même chemin, diffuseur temps réel et escalade des urgents. `PORT=0` choisit un port libre.
+ */
+export async function startApiServer(prisma: PrismaClient, env: Env): Promise<ApiServer> {
+  const realtime = createRealtime(prisma, { redisUrl: env.REDIS_URL, pollIntervalMs: env.EVENT_POLL_MS });
+  await realtime.hub.start();
+  const app = buildApp({ prisma, env, realtime });
+  const server = createServer(app);
+  const sockets = attachWebSockets(server, app, { prisma, realtime });
+  const escalation = startEscalation(prisma, {
+    delayMs: env.ESCALATION_DELAY_MINUTES * 60_000,
+    intervalMs: env.ESCALATION_CHECK_SECONDS * 1000,
+    onEscalated: () => realtime.journalAdvanced(),
+  });
+  await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    app,
+    realtime,
+    url: `http://${env.HOST}:${port}/graphql`,
+    port,
+    async close() {
+      escalation.stop();
+      await sockets.close();
+      await realtime.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

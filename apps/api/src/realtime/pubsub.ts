@@ -1,0 +1,35 @@
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { createPubSub } from 'graphql-yoga';
+import { Redis } from 'ioredis';
+
+/**
+ * Les signaux entre instances de l'API : « le journal a avancé » (réveille les diffuseurs) et
+ * « telle session est fermée » (ferme ses WebSockets). Par Redis quand REDIS_URL est défini,
+ * sinon dans le processus. Ils ne portent aucun contenu : le journal d'audit fait foi, un signal
+ * perdu (Redis en panne) ne fait que retarder la lecture suivante.
+ */
+export type Signals = ReturnType<typeof createSignals>['pubsub'];
+
+type Topics = {
+  'journal:advanced': [{ at: number }];
+  'session:revoked': [{ sessionId: string }];
+};
+
+export function createSignals(redisUrl: string | undefined) {
+  if (!redisUrl) return { pubsub: createPubSub<Topics>(), close: async () => {} };
+  const options = { maxRetriesPerRequest: null, enableOfflineQueue: false, lazyConnect: false } as const;
+  const publishClient = new Redis(redisUrl, options);
+  const subscribeClient = new Redis(redisUrl, options);
+  // Sans Redis, les événements passent encore au sein de l'instance ; on le dit, sans s'arrêter.
+  for (const client of [publishClient, subscribeClient]) {
+    client.on('error', (error: Error) => console.warn(`[temps réel] Redis indisponible : ${error.message}`));
+  }
+  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  return {
+    pubsub: createPubSub<Topics>({ eventTarget }),
+    close: async () => {
+      publishClient.disconnect();
+      subscribeClient.disconnect();
+    },
+  };
+}

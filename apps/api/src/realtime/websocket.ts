@@ -1,0 +1,186 @@
+import type { Server } from 'node:http';
+import { createSourceEventStream, execute, GraphQLError, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { PrismaClient } from '@infoparquet/db';
+import type { App } from '../app.js';
+import { bearerToken, findViewerByToken } from '../domains/auth/sessions.js';
+import { AppError } from '../errors.js';
+import { HubSubscription } from './hub.js';
+import type { Realtime } from './index.js';
+
+/**
+ * Codes de fermeture des WebSockets (documentés pour les partenaires dans le README) :
+ * - 4401 : aucun jeton dans `connectionParams.authorization` ;
+ * - 4403 : jeton inconnu, expiré ou révoqué, à la connexion ou plus tard (déconnexion, expiration).
+ */
+export const CLOSE_UNAUTHENTICATED = 4401;
+export const CLOSE_FORBIDDEN = 4403;
+
+interface SocketRoot {
+  execute: (args: ExecutionArgs) => Promise<ExecutionResult>;
+  subscribe: (args: ExecutionArgs) => Promise<AsyncGenerator<ExecutionResult> | ExecutionResult>;
+  socket: WebSocket;
+  id: string;
+}
+
+/** Résultats calculés et sérialisés une fois par événement, par audience et par document. */
+class SharedResults {
+  private readonly results = new Map<string, Promise<string>>();
+  constructor(private readonly capacity = 10_000) {}
+
+  get(key: string, compute: () => Promise<ExecutionResult>): Promise<string> {
+    let result = this.results.get(key);
+    if (!result) {
+      result = compute().then((value) => JSON.stringify(value));
+      this.results.set(key, result);
+      if (this.results.size > this.capacity) this.results.delete(this.results.keys().next().value!);
+    }
+    return result;
+  }
+}
+
+/**
+ * GraphQL sur WebSocket (protocole graphql-ws), sur le même serveur, port et chemin que HTTP.
+ * Chaque opération passe par l'enveloppe de Yoga : mêmes greffons, même contexte qu'en HTTP.
+ *
+ * La diffusion évite d'exécuter l'abonnement une fois par écran : pour un événement donné, le
+ * résultat est calculé et sérialisé une fois par audience (même organisation, même rôle, même
+ * filtre, même document), puis le même texte part sur chaque socket.
+ */
+export function attachWebSockets(server: Server, app: App, deps: { prisma: PrismaClient; realtime: Realtime }) {
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const socketsBySession = new Map<string, Set<WebSocket>>();
+  const expiryTimers = new Map<WebSocket, NodeJS.Timeout>();
+  const shared = new SharedResults();
+
+  const closeSession = (sessionId: string, reason: string) => {
+    for (const socket of socketsBySession.get(sessionId) ?? []) socket.close(CLOSE_FORBIDDEN, reason);
+    socketsBySession.delete(sessionId);
+  };
+  const revocations = deps.realtime.signals.subscribe('session:revoked');
+  void (async () => {
+    for await (const { sessionId } of revocations) closeSession(sessionId, 'Session terminée');
+  })();
+
+  const disposable = useServer<Record<string, unknown>, { sessionId?: string }>(
+    {
+      onConnect: async (ctx) => {
+        const token = bearerToken(typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined);
+        const socket = ctx.extra.socket;
+        if (!token) {
+          socket.close(CLOSE_UNAUTHENTICATED, 'Authentification requise');
+          return false;
+        }
+        const viewer = await findViewerByToken(deps.prisma, token);
+        const session = viewer && (await deps.prisma.session.findUnique({ where: { id: viewer.sessionId }, select: { expiresAt: true } }));
+        if (!viewer || !session) {
+          socket.close(CLOSE_FORBIDDEN, 'Jeton invalide ou session terminée');
+          return false;
+        }
+        ctx.extra.sessionId = viewer.sessionId;
+        const sockets = socketsBySession.get(viewer.sessionId) ?? new Set();
+        sockets.add(socket);
+        socketsBySession.set(viewer.sessionId, sockets);
+        const remaining = Math.min(session.expiresAt.getTime() - Date.now(), 2 ** 31 - 1);
+        expiryTimers.set(socket, setTimeout(() => socket.close(CLOSE_FORBIDDEN, 'Session expirée'), remaining));
+        return true;
+      },
+      onClose: (ctx) => {
+        const socket = ctx.extra.socket;
+        clearTimeout(expiryTimers.get(socket));
+        expiryTimers.delete(socket);
+        if (ctx.extra.sessionId) socketsBySession.get(ctx.extra.sessionId)?.delete(socket);
+      },
+      onSubscribe: async (ctx, id, payload) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = app.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: payload,
+          connectionParams: ctx.connectionParams,
+        });
+        const args: ExecutionArgs = {
+          schema,
+          operationName: payload.operationName ?? null,
+          document: parse(payload.query),
+          variableValues: payload.variables ?? null,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe, socket: ctx.extra.socket, id } satisfies SocketRoot,
+        };
+        const errors = validate(args.schema, args.document);
+        return errors.length > 0 ? errors : args;
+      },
+      execute: (args) => (args.rootValue as SocketRoot).execute(args),
+      subscribe: (args) => subscribeShared(args, shared),
+    },
+    wss,
+  );
+
+  return {
+    wss,
+    async close() {
+      revocations.return?.();
+      for (const timer of expiryTimers.values()) clearTimeout(timer);
+      for (const client of wss.clients) client.terminate();
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * Ouvre le flux de l'abonnement, puis envoie chaque événement soi-même : le résultat vient du
+ * cache partagé de l'audience, le message est composé autour du texte déjà sérialisé. Le flux
+ * rendu à graphql-ws ne produit rien ; il se termine avec l'abonnement et, quand le client se
+ * désabonne ou se déconnecte, son `return` ferme l'abonnement au diffuseur.
+ */
+async function subscribeShared(args: ExecutionArgs, shared: SharedResults) {
+  const root = args.rootValue as SocketRoot;
+  const source = await createSourceEventStream(args);
+  if (!(source instanceof HubSubscription)) {
+    // Erreur au moment de s'abonner (droits, saisie) : renvoyée telle quelle si c'est la nôtre.
+    if ('errors' in (source as object)) return maskUnexpected(source as ExecutionResult);
+    return root.subscribe(args);
+  }
+  const documentKey = `${print(args.document)}|${JSON.stringify(args.variableValues ?? {})}|${args.operationName ?? ''}`;
+  const socketId = JSON.stringify(root.id);
+  const done = (async () => {
+    for await (const event of source) {
+      // L'exécution enveloppée de Yoga relancerait l'abonnement : on exécute la sélection de
+      // l'opération sur l'événement, comme graphql-js le fait pour chaque événement d'un flux.
+      const payload = await shared.get(`${event.cursor}|${source.audienceKey}|${documentKey}`, async () =>
+        maskUnexpected(await execute({ ...args, rootValue: event })),
+      );
+      if (root.socket.readyState !== root.socket.OPEN) break;
+      root.socket.send(`{"id":${socketId},"type":"next","payload":${payload}}`);
+    }
+  })().catch((error: unknown) => console.error('[temps réel] envoi interrompu', error));
+
+  const finished = { value: undefined, done: true } as const;
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    next: () => done.then(() => finished),
+    return: () => {
+      source.close();
+      return Promise.resolve(finished);
+    },
+    throw: () => {
+      source.close();
+      return Promise.resolve(finished);
+    },
+  } as AsyncGenerator<ExecutionResult>;
+}
+
+function maskUnexpected(result: ExecutionResult): ExecutionResult {
+  return {
+    ...result,
+    errors: result.errors?.map((error) =>
+      error.originalError instanceof AppError || !error.originalError
+        ? error
+        : new GraphQLError('Erreur interne : l’abonnement n’a pas pu démarrer.', { path: error.path }),
+    ),
+  };
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createDraft,
+  createOrganization,
+  createWorld,
+  resetDatabase,
+  setupIntegration,
+  transmitDraft,
+  type Actor,
+  type GraphQLResponse,
+} from './helpers.js';
+
+const t = setupIntegration();
+
+/** Ce qu'affiche une ligne de liste : le signalement, ses deux organisations, son auteur, son historique et sa décision. */
+const ROW = `id reference status urgent
+  administration { code name } parquet { code } createdBy { displayName }
+  history { action actor { displayName } organization { code } }
+  decision { kind dismissalReason { code } }`;
+
+const LIST = {
+  signalements: `query { signalements(first: 50) { totalCount pageInfo { hasNextPage endCursor } edges { node { ${ROW} } } } }`,
+  urgentQueue: `query { urgentQueue { ${ROW} } }`,
+  parquets: `query { parquets { id code name departement } }`,
+};
+
+/**
+ * n signalements urgents transmis au même parquet, dont la moitié enregistrés puis classés sans
+ * suite (décision, motif, historique de quatre étapes), l'autre moitié encore dans la file
+ * d'urgence ; et n parquets en tout.
+ */
+async function seed(n: number) {
+  await resetDatabase(t.prisma);
+  const w = await createWorld(t);
+  for (let i = 2; i < n; i += 1) await createOrganization(t.prisma, 'PARQUET');
+  const ids = await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      createDraft(i % 2 === 0 ? w.agent : w.manager, w.parquet.code, { urgent: true, urgencyReason: 'DANGER_TO_PERSONS', title: `Signalement ${i}` }),
+    ),
+  );
+  for (const id of ids) await transmitDraft(w.agent, id);
+  const decided = ids.slice(0, Math.floor(n / 2));
+  await Promise.all(
+    decided.map(async (id) => {
+      await gqlOk(w.clerk, `mutation($id: ID!) { registerSignalement(id: $id) { id } }`, { id });
+      await gqlOk(w.prosecutor, `mutation($id: ID!, $input: DecisionInput!) { decideSignalement(id: $id, input: $input) { id } }`, {
+        id,
+        input: { kind: 'DISMISSAL', dismissalReasonCode: '21', reasons: 'Infraction insuffisamment caractérisée.' },
+      });
+    }),
+  );
+  return { w, total: n, inQueue: n - decided.length, parquets: n };
+}
+
+async function gqlOk(actor: Actor, query: string, variables: Record<string, unknown> = {}) {
+  const response = await actor.client.gql(query, variables);
+  expect(response.errors).toBeUndefined();
+  return response as Required<GraphQLResponse>;
+}
+
+/**
+ * Les requêtes SQL d'un appel. Le même appel est fait une première fois avant la mesure : la
+ * session vient d'être utilisée, si bien que la mesure compte toujours la lecture de la session
+ * et jamais sa mise à jour « dernière utilisation » (au plus une fois toutes les cinq minutes).
+ */
+async function measure(actor: Actor, query: string) {
+  await gqlOk(actor, query);
+  t.resetQueryLog();
+  const response = await gqlOk(actor, query);
+  return { count: t.queries.length, sql: [...t.queries], data: response.data as Record<string, any> };
+}
+
+async function measureLists(n: number) {
+  const { w, total, inQueue, parquets } = await seed(n);
+  const agentList = await measure(w.agent, LIST.signalements);
+  const clerkList = await measure(w.clerk, LIST.signalements);
+  const queue = await measure(w.clerk, LIST.urgentQueue);
+  const parquetList = await measure(w.agent, LIST.parquets);
+  // Les listes mesurées sont bien pleines : n lignes, pas une réponse vide ou en erreur.
+  expect(agentList.data.signalements.edges).toHaveLength(total);
+  expect(clerkList.data.signalements.edges).toHaveLength(total);
+  expect(queue.data.urgentQueue).toHaveLength(inQueue);
+  expect(parquetList.data.parquets).toHaveLength(parquets);
+  const decidedRow = agentList.data.signalements.edges.find((edge: any) => edge.node.decision)?.node;
+  expect(decidedRow).toMatchObject({ decision: { kind: 'DISMISSAL', dismissalReason: { code: '21' } }, history: { length: 4 } });
+  return {
+    sql: { agentList: agentList.sql, clerkList: clerkList.sql, queue: queue.sql, parquetList: parquetList.sql },
+    counts: { agentList: agentList.count, clerkList: clerkList.count, urgentQueue: queue.count, parquets: parquetList.count },
+  };
+}
+
+/** Les tables lues par chaque requête, pour qu'un échec dise ce qui a changé. */
+function tables(sql: Record<string, string[]>) {
+  return Object.entries(sql)
+    .map(([list, statements]) => `${list}: ${statements.map((statement) => /FROM "public"\."(\w+)"/.exec(statement)?.[1] ?? statement.slice(0, 40)).join(', ')}`)
+    .join('\n');
+}
+
+describe('nombre de requêtes SQL des listes', () => {
+  it('le même nombre de requêtes pour 2 et pour 30 signalements (pas de N+1), épinglé', async () => {
+    const small = await measureLists(2);
+    const large = await measureLists(30);
+    expect(large.counts, tables(large.sql)).toEqual(small.counts);
+    // Dont 3 pour retrouver la session (session, utilisateur, organisation), à chaque requête.
+    // signalements : la page, administration, parquet, auteur, historique, acteurs, leurs
+    // organisations, décision, motif, et le totalCount. urgentQueue : la même chose sans le compte.
+    expect(large.counts, tables(large.sql)).toEqual({ agentList: 13, clerkList: 13, urgentQueue: 12, parquets: 4 });
+  }, 60_000);
+});
