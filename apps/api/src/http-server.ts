@@ -34,18 +34,22 @@ export async function startApiServer(prisma: PrismaClient, env: Env): Promise<Ap
   });
   await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
   const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
   return {
     server,
     app,
     realtime,
     url: `http://${env.HOST}:${port}/graphql`,
     port,
-    async close() {
-      escalation.stop();
-      await sockets.close();
-      await realtime.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    close() {
+      closing ??= (async () => {
+        await escalation.stop();
+        await sockets.close();
+        await realtime.close();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      })();
+      return closing;
     },
   };
 }

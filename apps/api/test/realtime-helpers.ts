@@ -18,8 +18,11 @@ afterEach(async () => {
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-export async function startInstance(overrides: Record<string, string> = {}): Promise<ApiServer & { prisma: PrismaClient }> {
-  const prisma = createPrismaClient(testDatabaseUrl(), { maxConnections: 5 });
+export async function startInstance(
+  overrides: Record<string, string> = {},
+  onQuery?: (sql: string) => void,
+): Promise<ApiServer & { prisma: PrismaClient }> {
+  const prisma = createPrismaClient(testDatabaseUrl(), { maxConnections: 5, onQuery });
   const env = readEnv({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', EVENT_POLL_MS: '60000', ESCALATION_CHECK_SECONDS: '3600', ...overrides });
   const api = await startApiServer(prisma, env);
   opened.push({ close: async () => { await api.close(); await prisma.$disconnect(); } });
@@ -81,6 +84,8 @@ export function subscribe<T = Record<string, any>>(
     webSocketImpl: WebSocket,
     lazy: false,
     retryAttempts: 0,
+    // La fermeture est relevée par `closed` ; pas de trace d'erreur dans la sortie des tests.
+    onNonLazyError: () => {},
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     on: { closed: (event) => (received.closed = { code: (event as { code: number }).code, reason: (event as { reason: string }).reason }) },
   });

@@ -51,19 +51,27 @@ export async function escalateOverdue(prisma: PrismaClient, delayMs: number): Pr
 }
 
 export function startEscalation(prisma: PrismaClient, options: EscalationOptions) {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      if ((await escalateOverdue(prisma, options.delayMs)) > 0) options.onEscalated();
-    } catch (error) {
-      console.error('[escalade] tour impossible', error);
-    } finally {
-      running = false;
-    }
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    running ??= (async () => {
+      try {
+        if ((await escalateOverdue(prisma, options.delayMs)) > 0) options.onEscalated();
+      } catch (error) {
+        console.error('[escalade] tour impossible', error);
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
   };
   const timer = setInterval(() => void tick(), options.intervalMs);
   timer.unref();
-  return { stop: () => clearInterval(timer), tick };
+  return {
+    tick,
+    /** Arrête les tours et attend la fin de celui en cours. */
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

@@ -17,9 +17,10 @@ type Topics = {
 
 export function createSignals(redisUrl: string | undefined) {
   if (!redisUrl) return { pubsub: createPubSub<Topics>(), close: async () => {} };
-  const options = { maxRetriesPerRequest: null, enableOfflineQueue: false, lazyConnect: false } as const;
-  const publishClient = new Redis(redisUrl, options);
-  const subscribeClient = new Redis(redisUrl, options);
+  // L'abonné attend Redis aussi longtemps qu'il faut et se réabonne seul après une coupure ;
+  // l'éditeur abandonne vite un signal qu'il ne peut pas envoyer (la relecture du journal rattrape).
+  const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
   // Sans Redis, les événements passent encore au sein de l'instance ; on le dit, sans s'arrêter.
   for (const client of [publishClient, subscribeClient]) {
     client.on('error', (error: Error) => console.warn(`[temps réel] Redis indisponible : ${error.message}`));

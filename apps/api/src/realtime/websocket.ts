@@ -123,8 +123,8 @@ export function attachWebSockets(server: Server, app: App, deps: { prisma: Prism
       revocations.return?.();
       for (const timer of expiryTimers.values()) clearTimeout(timer);
       for (const client of wss.clients) client.terminate();
+      // dispose() ferme aussi le serveur WebSocket.
       await disposable.dispose();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
 }
