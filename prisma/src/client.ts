@@ -20,6 +20,9 @@ export function createPrismaClient(connectionString: string, options: ClientOpti
   });
   const client = new PrismaClient({
     adapter,
+    // Aux heures de pointe, des transmissions au même parquet attendent leur tour sur le compteur
+    // de références : elles doivent patienter plutôt qu'échouer au bout des 2 s par défaut.
+    transactionOptions: { maxWait: 10_000, timeout: 15_000 },
     log: options.onQuery ? [{ emit: 'event', level: 'query' }] : [],
   });
   if (options.onQuery) {

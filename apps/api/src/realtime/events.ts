@@ -13,16 +13,16 @@ export const SIGNALEMENT_EVENT_KINDS = {
   SIGNALEMENT_UPDATED: 'UPDATED',
   SIGNALEMENT_DELETED: 'DELETED',
   SIGNALEMENT_TRANSMITTED: 'TRANSMITTED',
-  SIGNALEMENT_WITHDRAW: 'WITHDRAWN',
-  SIGNALEMENT_TRANSFER: 'TRANSFERRED',
-  SIGNALEMENT_REGISTER: 'REGISTERED',
-  SIGNALEMENT_ASSIGN: 'ASSIGNED',
-  SIGNALEMENT_REQUEST_INFORMATION: 'INFORMATION_REQUESTED',
-  SIGNALEMENT_ANSWER_INFORMATION_REQUEST: 'INFORMATION_ANSWERED',
-  SIGNALEMENT_DECIDE: 'DECIDED',
-  SIGNALEMENT_REOPEN: 'REOPENED',
-  SIGNALEMENT_CLOSE: 'CLOSED',
-  SIGNALEMENT_SET_URGENCY: 'URGENCY_CHANGED',
+  SIGNALEMENT_WITHDRAWN: 'WITHDRAWN',
+  SIGNALEMENT_TRANSFERRED: 'TRANSFERRED',
+  SIGNALEMENT_REGISTERED: 'REGISTERED',
+  SIGNALEMENT_ASSIGNED: 'ASSIGNED',
+  SIGNALEMENT_INFORMATION_REQUESTED: 'INFORMATION_REQUESTED',
+  SIGNALEMENT_INFORMATION_ANSWERED: 'INFORMATION_ANSWERED',
+  SIGNALEMENT_DECIDED: 'DECIDED',
+  SIGNALEMENT_REOPENED: 'REOPENED',
+  SIGNALEMENT_CLOSED: 'CLOSED',
+  SIGNALEMENT_URGENCY_CHANGED: 'URGENCY_CHANGED',
   SIGNALEMENT_ESCALATED: 'ESCALATED',
 } as const;
 
@@ -53,15 +53,15 @@ export function urgentQueueEffects(event: LoggedEvent): { parquetId: string; kin
   switch (event.action) {
     case 'SIGNALEMENT_TRANSMITTED':
       return isUrgent ? [{ parquetId, kind: 'ADDED' }] : [];
-    case 'SIGNALEMENT_TRANSFER': {
+    case 'SIGNALEMENT_TRANSFERRED': {
       if (!isUrgent) return [];
       const previous = field(event.before, 'parquetId') as string | undefined;
       return [...(previous && previous !== parquetId ? [{ parquetId: previous, kind: 'REMOVED' as const }] : []), { parquetId, kind: 'ADDED' }];
     }
-    case 'SIGNALEMENT_REGISTER':
-    case 'SIGNALEMENT_WITHDRAW':
+    case 'SIGNALEMENT_REGISTERED':
+    case 'SIGNALEMENT_WITHDRAWN':
       return from === 'TRANSMITTED' && isUrgent ? [{ parquetId, kind: 'REMOVED' }] : [];
-    case 'SIGNALEMENT_SET_URGENCY':
+    case 'SIGNALEMENT_URGENCY_CHANGED':
       if (from !== 'TRANSMITTED') return [];
       if (isUrgent && wasUrgent !== true) return [{ parquetId, kind: 'ADDED' }];
       if (!isUrgent && wasUrgent === true) return [{ parquetId, kind: 'REMOVED' }];
@@ -83,7 +83,7 @@ export function visibleSignalementEvent(event: LoggedEvent, viewer: Viewer): Sig
   if (isParquetStaff(viewer)) {
     if (event.parquetId === viewer.organizationId) return kind;
     // Le parquet qui transfère apprend que le signalement l'a quitté.
-    if (event.action === 'SIGNALEMENT_TRANSFER' && field(event.before, 'parquetId') === viewer.organizationId) return kind;
+    if (event.action === 'SIGNALEMENT_TRANSFERRED' && field(event.before, 'parquetId') === viewer.organizationId) return kind;
   }
   return null;
 }

@@ -258,7 +258,7 @@ function backlogScope(viewer: Viewer) {
     return {
       OR: [
         { parquetId: viewer.organizationId },
-        { action: 'SIGNALEMENT_TRANSFER', before: { path: ['parquetId'], equals: viewer.organizationId } },
+        { action: 'SIGNALEMENT_TRANSFERRED', before: { path: ['parquetId'], equals: viewer.organizationId } },
       ],
     };
   }

@@ -40,6 +40,8 @@ export const OrganizationRef = builder.prismaNode('Organization', {
 export const UserRef = builder.prismaNode('User', {
   description: 'Personne qui se connecte, membre d’une seule organisation.',
   id: { field: 'id' },
+  // Sélection explicite : l'empreinte du mot de passe n'est jamais lue pour une réponse.
+  select: { id: true },
   fields: (t) => ({
     firstName: t.exposeString('firstName', { description: 'Prénom.' }),
     lastName: t.exposeString('lastName', { description: 'Nom.' }),

@@ -160,6 +160,20 @@ export interface TransitionChange {
   internal?: boolean;
 }
 
+/** Le nom de chaque étape au journal : un fait accompli, comme SIGNALEMENT_CREATED. */
+export const AUDIT_ACTIONS = {
+  withdraw: 'SIGNALEMENT_WITHDRAWN',
+  transfer: 'SIGNALEMENT_TRANSFERRED',
+  register: 'SIGNALEMENT_REGISTERED',
+  assign: 'SIGNALEMENT_ASSIGNED',
+  requestInformation: 'SIGNALEMENT_INFORMATION_REQUESTED',
+  answerInformationRequest: 'SIGNALEMENT_INFORMATION_ANSWERED',
+  decide: 'SIGNALEMENT_DECIDED',
+  reopen: 'SIGNALEMENT_REOPENED',
+  close: 'SIGNALEMENT_CLOSED',
+  setUrgency: 'SIGNALEMENT_URGENCY_CHANGED',
+} as const satisfies Record<Exclude<WorkflowAction, 'update' | 'delete' | 'transmit'>, string>;
+
 /**
  * Une étape du cycle de vie : vérifie la transition, écrit le nouveau statut seulement si personne
  * ne l'a changé depuis la lecture (sinon CONFLICT), ajoute l'historique, les écritures liées et
@@ -182,7 +196,7 @@ export async function applyTransition(
     await appendAuditEvent(tx, {
       actorId: viewer.userId,
       organizationId: viewer.organizationId,
-      action: `SIGNALEMENT_${action.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`,
+      action: AUDIT_ACTIONS[action],
       ...auditScope({ ...current, parquetId }),
       internal: change.internal ?? false,
       // Statut et urgence avant/après : ce que lisent les files d'urgence et les écrans en direct.
