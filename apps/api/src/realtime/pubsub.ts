@@ -19,7 +19,9 @@ export function createSignals(redisUrl: string | undefined) {
   if (!redisUrl) return { pubsub: createPubSub<Topics>(), close: async () => {} };
   // L'abonné attend Redis aussi longtemps qu'il faut et se réabonne seul après une coupure ;
   // l'éditeur abandonne vite un signal qu'il ne peut pas envoyer (la relecture du journal rattrape).
-  const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  // Pas de vérification « ready » (INFO) sur la connexion abonnée : SUBSCRIBE peut partir avant
+  // elle, et INFO est ensuite refusé en mode abonné (rejet non géré qui arrêtait le processus).
+  const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: false });
   const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
   // Sans Redis, les événements passent encore au sein de l'instance ; on le dit, sans s'arrêter.
   for (const client of [publishClient, subscribeClient]) {

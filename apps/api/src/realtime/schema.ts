@@ -45,13 +45,10 @@ const SignalementEventKindEnum = builder.enumType('SignalementEventKind', {
   ) as Record<string, { description: string }>,
 });
 
-const cursorField = 'Curseur de l’événement : à repasser en `after` pour reprendre après lui sans rien manquer.';
-
-const UrgentQueueEventRef = builder.objectRef<LiveEvent>('UrgentQueueEvent').implement({
-  description: 'Changement de la file d’urgence d’un parquet.',
+const LiveEventInterface = builder.interfaceRef<LiveEvent>('LiveEvent').implement({
+  description: 'Ce que porte tout événement en direct : son curseur, le signalement concerné, l’instant.',
   fields: (t) => ({
-    cursor: t.exposeString('cursor', { description: cursorField }),
-    kind: t.field({ type: UrgentQueueEventKindEnum, description: 'Nature du changement.', resolve: (e) => e.kind as never }),
+    cursor: t.exposeString('cursor', { description: 'Curseur de l’événement : à repasser en `after` pour reprendre après lui sans rien manquer.' }),
     signalementId: t.id({ description: 'Identifiant global du signalement.', resolve: (e) => globalSignalementId(e.signalementId) }),
     signalement: t.prismaField({
       type: SignalementRef,
@@ -64,26 +61,25 @@ const UrgentQueueEventRef = builder.objectRef<LiveEvent>('UrgentQueueEvent').imp
   }),
 });
 
+const UrgentQueueEventRef = builder.objectRef<LiveEvent>('UrgentQueueEvent').implement({
+  description: 'Changement de la file d’urgence d’un parquet.',
+  interfaces: [LiveEventInterface],
+  fields: (t) => ({
+    kind: t.field({ type: UrgentQueueEventKindEnum, description: 'Nature du changement.', resolve: (e) => e.kind as never }),
+  }),
+});
+
 const SignalementEventRef = builder.objectRef<LiveEvent>('SignalementEvent').implement({
   description: 'Changement d’un signalement visible par le demandeur.',
+  interfaces: [LiveEventInterface],
   fields: (t) => ({
-    cursor: t.exposeString('cursor', { description: cursorField }),
     kind: t.field({ type: SignalementEventKindEnum, description: 'Nature du changement.', resolve: (e) => e.kind }),
-    signalementId: t.id({ description: 'Identifiant global du signalement.', resolve: (e) => globalSignalementId(e.signalementId) }),
-    signalement: t.prismaField({
-      type: SignalementRef,
-      nullable: true,
-      description: 'Le signalement dans son état actuel ; nul s’il n’est plus visible (transféré ailleurs, supprimé).',
-      resolve: (query, e, _args, context) =>
-        context.viewer ? context.prisma.signalement.findFirst({ ...query, where: { AND: [{ id: e.signalementId }, visibleWhere(context.viewer)] } }) : null,
-    }),
     actor: t.prismaField({
       type: UserRef,
       nullable: true,
       description: 'Auteur du changement (nul pour une alerte de la plateforme).',
       resolve: (query, e, _args, context) => (e.actorId ? context.prisma.user.findUnique({ ...query, where: { id: e.actorId } }) : null),
     }),
-    at: t.expose('at', { type: 'DateTime', description: 'Instant du changement.' }),
     fromStatus: t.field({ type: SignalementStatusEnum, nullable: true, description: 'Statut avant.', resolve: (e) => e.fromStatus as never }),
     toStatus: t.field({ type: SignalementStatusEnum, nullable: true, description: 'Statut après.', resolve: (e) => e.toStatus as never }),
   }),
