@@ -42,10 +42,15 @@ export function buildApp(deps: AppDeps): App {
     // Les erreurs inattendues restent masquées ; seules nos erreurs (avec un code) passent.
     maskedErrors: { errorMessage: 'Erreur interne : l’opération n’a pas abouti. Réessayez ; si le problème persiste, signalez-le.' },
     plugins: [useJournalSignal(deps.realtime)],
-    // En HTTP le jeton vient de l'en-tête Authorization, en WebSocket des connectionParams.
+    // Seule l'application web (WEB_ORIGINS) peut appeler l'API depuis un navigateur avec ses cookies.
+    cors: { origin: deps.env.WEB_ORIGINS, credentials: true },
+    // En HTTP le jeton vient de l'en-tête Authorization, sinon du cookie de session (navigateurs) ;
+    // en WebSocket des connectionParams (websocket.ts y range aussi celui du cookie, origine vérifiée).
     context: ({ request, connectionParams }) => {
       const fromSocket = connectionParams?.authorization;
-      return createContext(deps, typeof fromSocket === 'string' ? fromSocket : request?.headers.get('authorization'));
+      return typeof fromSocket === 'string'
+        ? createContext(deps, fromSocket)
+        : createContext(deps, request?.headers.get('authorization'), request);
     },
   });
 }

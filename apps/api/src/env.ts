@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+/** Les origines de l'application web en développement (Next.js sur le port 3000). */
+export const DEFAULT_WEB_ORIGINS = 'http://127.0.0.1:3000,http://localhost:3000';
+
 /** Variables d'environnement, lues et vérifiées une seule fois au démarrage. */
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -19,6 +22,21 @@ const schema = z.object({
   ESCALATION_CHECK_SECONDS: z.coerce.number().positive().default(30),
   /** Relecture de sûreté du journal par chaque instance (un signal Redis perdu ne perd aucun événement). */
   EVENT_POLL_MS: z.coerce.number().int().positive().default(2000),
+  /**
+   * Origines de l'application web (séparées par des virgules) : seules ces pages s'authentifient
+   * par le cookie de session, en WebSocket (sinon, détournement de WebSocket inter-sites) comme en
+   * HTTP quand la requête porte un en-tête Origin.
+   */
+  WEB_ORIGINS: z
+    .string()
+    .default(DEFAULT_WEB_ORIGINS)
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(
+      z
+        .array(z.url({ protocol: /^https?$/, error: 'WEB_ORIGINS : des origines http(s) séparées par des virgules.' }))
+        .min(1, 'WEB_ORIGINS : au moins une origine.'),
+    )
+    .transform((origins) => origins.map((origin) => new URL(origin).origin)),
   /** Charge les données de démonstration dans une base vide (par défaut hors production). */
   SEED_DEMO_DATA: z
     .enum(['true', 'false'])

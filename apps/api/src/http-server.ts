@@ -26,7 +26,7 @@ export async function startApiServer(prisma: PrismaClient, env: Env): Promise<Ap
   await realtime.hub.start();
   const app = buildApp({ prisma, env, realtime });
   const server = createServer(app);
-  const sockets = attachWebSockets(server, app, { prisma, realtime });
+  const sockets = attachWebSockets(server, app, { prisma, realtime, webOrigins: env.WEB_ORIGINS });
   const escalation = startEscalation(prisma, {
     delayMs: env.ESCALATION_DELAY_MINUTES * 60_000,
     intervalMs: env.ESCALATION_CHECK_SECONDS * 1000,

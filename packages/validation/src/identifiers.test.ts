@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatReference, inseeCode, isValidSiren, procedureReference } from './identifiers.js';
-import { decisionInputSchema, signalementInputSchema } from './signalement.js';
+import { formatReference, inseeCode, isValidSiren, procedureReference } from './identifiers';
+import { decisionInputSchema, signalementInputSchema } from './signalement';
 
 describe('identifiants', () => {
   it('reconnaît un SIREN valide et refuse une faute de frappe', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inseeCode, natinfCode, parquetCode, siren } from './identifiers.js';
+import { inseeCode, natinfCode, parquetCode, siren } from './identifiers';
 
 export const URGENCY_REASONS = [
   'DANGER_TO_PERSONS',

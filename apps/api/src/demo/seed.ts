@@ -94,15 +94,15 @@ export async function seedDemoData(prisma: PrismaClient): Promise<void> {
   // 1. Décidé : classement sans suite motivé, que l'agent lit (art. 40-2).
   const tromperie = await draft('agent@ddpp77.demo', {
     parquetCode: 'MELUN',
-    title: 'Tromperie sur l’origine de viandes bovines',
+    title: 'Étiquetage trompeur de produits de la pêche',
     facts:
-      'Lors d’un contrôle du 12 mars 2026, les enquêteurs de la DDPP ont constaté que la boucherie présentait comme « origine France » des pièces de bœuf issues d’abattoirs étrangers (factures saisies, procès-verbal n° 2026-0312).',
+      'Lors d’un contrôle du 12 mars 2026, les enquêteurs de la DDPP ont constaté que la poissonnerie vendait sans étiquetage conforme (zone de capture, méthode de production) des produits présentés comme « pêche locale » (factures saisies, procès-verbal n° 2026-0312).',
     factsDate: 'Mars 2026',
     factsFrom: '2026-03-01',
     factsTo: '2026-03-31',
     places: ['77288'],
-    natinfCodes: ['7111'],
-    persons: [{ kind: 'LEGAL', role: 'SUSPECT', legalName: 'Boucherie du Marché SARL', siren: '130025265' }],
+    natinfCodes: ['23555'],
+    persons: [{ kind: 'LEGAL', role: 'SUSPECT', legalName: 'Poissonnerie du Marché SARL', siren: '130025265' }],
     externalReference: 'DDPP77-2026-0142',
   });
   await transmit(prisma, as('agent@ddpp77.demo'), await fresh(tromperie));
@@ -129,7 +129,6 @@ export async function seedDemoData(prisma: PrismaClient): Promise<void> {
     factsDate: '26 novembre 2026',
     factsFrom: '2026-11-26',
     places: ['77305'],
-    natinfCodes: ['1250'],
     persons: [{ kind: 'LEGAL', role: 'SUSPECT', legalName: 'Restauration Collective Briarde' }],
     urgent: true,
     urgencyReason: 'HEALTH_OR_SAFETY_RISK',
@@ -171,7 +170,7 @@ export async function seedDemoData(prisma: PrismaClient): Promise<void> {
     facts: 'Mortalité piscicole constatée en aval d’une installation classée ; prélèvements effectués le 3 octobre.',
     factsDate: '3 octobre 2026',
     places: ['62119'],
-    natinfCodes: ['22213'],
+    natinfCodes: ['13172'],
   });
   await transmit(prisma, as('agent@dreal-hdf.demo'), await fresh(pollution));
   await step(as('greffe@bethune.demo'), pollution, 'register', { data: { registeredAt: new Date() } });
@@ -183,7 +182,7 @@ export async function seedDemoData(prisma: PrismaClient): Promise<void> {
     facts: 'Onze ouvriers non déclarés constatés lors d’un contrôle conjoint ; hébergement indigne sur place.',
     factsDate: 'Octobre 2026',
     places: ['13055'],
-    natinfCodes: ['24306'],
+    natinfCodes: ['1508'],
   });
   await transmit(prisma, as('agent@dreets-paca.demo'), await fresh(chantier));
   await step(as('greffe@marseille.demo'), chantier, 'register', { data: { registeredAt: new Date() } });

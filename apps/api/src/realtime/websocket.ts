@@ -4,15 +4,18 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { PrismaClient } from '@infoparquet/db';
 import type { App } from '../app.js';
+import { sessionTokenFromCookie } from '../context.js';
 import { bearerToken, findViewerByToken } from '../domains/auth/sessions.js';
+import { DEFAULT_WEB_ORIGINS } from '../env.js';
 import { AppError } from '../errors.js';
 import { HubSubscription } from './hub.js';
 import type { Realtime } from './index.js';
 
 /**
  * Codes de fermeture des WebSockets (documentés pour les partenaires dans le README) :
- * - 4401 : aucun jeton dans `connectionParams.authorization` ;
- * - 4403 : jeton inconnu, expiré ou révoqué, à la connexion ou plus tard (déconnexion, expiration).
+ * - 4401 : aucun jeton, ni dans `connectionParams.authorization` ni dans le cookie `ip_session` ;
+ * - 4403 : jeton inconnu, expiré ou révoqué, à la connexion ou plus tard (déconnexion, expiration,
+ *   compte désactivé) ; ou cookie de session présenté par une page d'une origine non autorisée.
  */
 export const CLOSE_UNAUTHENTICATED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
@@ -48,8 +51,16 @@ class SharedResults {
  * résultat est calculé et sérialisé une fois par audience (même organisation, même rôle, même
  * filtre, même document), puis le même texte part sur chaque socket.
  */
-export function attachWebSockets(server: Server, app: App, deps: { prisma: PrismaClient; realtime: Realtime }) {
+export interface WebSocketDeps {
+  prisma: PrismaClient;
+  realtime: Realtime;
+  /** Origines de l'application web autorisées à s'authentifier par le cookie (env WEB_ORIGINS). */
+  webOrigins?: readonly string[];
+}
+
+export function attachWebSockets(server: Server, app: App, deps: WebSocketDeps) {
   const wss = new WebSocketServer({ server, path: '/graphql' });
+  const webOrigins = new Set(deps.webOrigins ?? DEFAULT_WEB_ORIGINS.split(','));
   const socketsBySession = new Map<string, Set<WebSocket>>();
   const expiryTimers = new Map<WebSocket, NodeJS.Timeout>();
   const shared = new SharedResults();
@@ -63,11 +74,26 @@ export function attachWebSockets(server: Server, app: App, deps: { prisma: Prism
     for await (const { sessionId } of revocations) closeSession(sessionId, 'Session terminée');
   })();
 
-  const disposable = useServer<Record<string, unknown>, { sessionId?: string }>(
+  const disposable = useServer<Record<string, unknown>, { sessionId?: string; cookieToken?: string }>(
     {
       onConnect: async (ctx) => {
-        const token = bearerToken(typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined);
+        let token = bearerToken(typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined);
         const socket = ctx.extra.socket;
+        if (token === undefined) {
+          // Un navigateur ne peut pas poser d'en-tête sur une WebSocket : il présente le cookie de
+          // session. Le navigateur l'envoie aussi quand une page d'un autre site ouvre la socket
+          // (détournement de WebSocket inter-sites) : le cookie ne vaut que depuis nos origines.
+          const fromCookie = sessionTokenFromCookie(ctx.extra.request.headers.cookie);
+          if (fromCookie !== undefined) {
+            const origin = ctx.extra.request.headers.origin;
+            if (!origin || !webOrigins.has(origin)) {
+              socket.close(CLOSE_FORBIDDEN, 'Origine non autorisée');
+              return false;
+            }
+            token = fromCookie;
+            ctx.extra.cookieToken = fromCookie;
+          }
+        }
         if (!token) {
           socket.close(CLOSE_UNAUTHENTICATED, 'Authentification requise');
           return false;
@@ -98,7 +124,10 @@ export function attachWebSockets(server: Server, app: App, deps: { prisma: Prism
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params: payload,
-          connectionParams: ctx.connectionParams,
+          // Le contexte de Yoga lit le jeton dans connectionParams.authorization, même venu du cookie.
+          connectionParams: ctx.extra.cookieToken
+            ? { ...ctx.connectionParams, authorization: `Bearer ${ctx.extra.cookieToken}` }
+            : ctx.connectionParams,
         });
         const args: ExecutionArgs = {
           schema,

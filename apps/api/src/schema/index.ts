@@ -5,6 +5,8 @@
 import { lexicographicSortSchema } from 'graphql';
 import { builder } from '../builder.js';
 import '../domains/organizations/schema.js';
+import '../domains/organizations/members.js';
+import '../domains/reference/schema.js';
 import '../domains/auth/schema.js';
 import '../domains/signalements/schema.js';
 import '../domains/signalements/queries.js';

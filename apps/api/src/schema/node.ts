@@ -48,7 +48,9 @@ builder.queryField('node', (t) =>
           return organization;
         }
         case 'User': {
-          const user = await context.prisma.user.findUnique({ ...query, where: { id: decoded.id } });
+          // Par identifiant, seuls les membres de sa propre organisation (les autres apparaissent
+          // seulement comme auteurs, dans ce que le demandeur peut déjà voir).
+          const user = await context.prisma.user.findFirst({ ...query, where: { id: decoded.id, organizationId: viewer.organizationId } });
           if (user) brandWithType(user, UserRef);
           return user;
         }

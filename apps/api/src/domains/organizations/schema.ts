@@ -51,6 +51,7 @@ export const UserRef = builder.prismaNode('User', {
       resolve: (user) => `${user.firstName} ${user.lastName}`,
     }),
     role: t.expose('role', { type: RoleEnum, description: 'Rôle dans l’organisation.' }),
+    active: t.exposeBoolean('active', { description: 'Faux pour un compte désactivé : il ne peut plus se connecter.' }),
     email: t.string({
       description: 'Adresse électronique : visible seulement des membres de la même organisation.',
       nullable: true,
