@@ -1,0 +1,29 @@
+import { cookies } from 'next/headers';
+import { API_URL, SESSION_COOKIE } from '@/graphql/server';
+
+/**
+ * Relais GraphQL du navigateur vers l'API : le jeton est pris dans le cookie httpOnly et posé
+ * dans l'en-tête Authorization, si bien qu'aucun script de la page ne le voit jamais. Une
+ * requête venue d'une autre origine est refusée (en plus du cookie SameSite=Lax).
+ */
+export async function POST(request: Request): Promise<Response> {
+  const origin = request.headers.get('origin');
+  if (origin && new URL(origin).host !== request.headers.get('host')) {
+    return Response.json({ errors: [{ message: 'Origine refusée.', extensions: { code: 'FORBIDDEN' } }] }, { status: 403 });
+  }
+  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  const upstream = await fetch(API_URL, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: request.headers.get('accept') ?? 'application/graphql-response+json, application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: await request.text(),
+    cache: 'no-store',
+  });
+  return new Response(upstream.body, {
+    status: upstream.status,
+    headers: { 'content-type': upstream.headers.get('content-type') ?? 'application/json', 'cache-control': 'no-store' },
+  });
+}
