@@ -81,6 +81,8 @@ function createUrqlClient(ws: WsClient | null): Client {
   return new Client({
     url: '/graphql',
     fetchOptions: { credentials: 'same-origin' },
+    // Le relais /graphql n'accepte que POST (jamais de requête portant des données dans l'adresse).
+    preferGetMethod: false,
     exchanges: [
       cacheExchange,
       fetchExchange,

@@ -215,7 +215,7 @@ export function SignalementForm({ parquets }: { parquets: { code: string; name: 
               />
               <SearchPicker
                 label="Infractions (codes NATINF)"
-                hint="Tapez un code NATINF ou des mots du libellé, par exemple « tromperie »"
+                hint="Tapez un code NATINF ou des mots du libellé, par exemple « travail dissimulé »"
                 selected={draft.natinfs.map((natinf) => ({ key: natinf.code, text: `${natinf.code} — ${natinf.label}` }))}
                 onRemove={(code) => update({ natinfs: draft.natinfs.filter((natinf) => natinf.code !== code) })}
                 search={async (client, search) => {
