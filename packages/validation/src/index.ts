@@ -5,3 +5,4 @@
 export * from './signalement';
 export * from './identifiers';
 export * from './natinf';
+export * from './labels';

@@ -1,27 +1,9 @@
-import { URGENCY_REASON_LABELS } from '@infoparquet/validation';
+import { STATUS_LABELS, URGENCY_REASON_LABELS, type StatusCode } from '@infoparquet/validation';
 
 export { URGENCY_REASON_LABELS };
 
-export type Status =
-  | 'DRAFT'
-  | 'TRANSMITTED'
-  | 'WITHDRAWN'
-  | 'REGISTERED'
-  | 'IN_PROGRESS'
-  | 'INFORMATION_REQUESTED'
-  | 'DECIDED'
-  | 'CLOSED';
-
-export const STATUS_LABELS: Record<Status, string> = {
-  DRAFT: 'Brouillon',
-  TRANSMITTED: 'Transmis',
-  WITHDRAWN: 'Retiré',
-  REGISTERED: 'Enregistré',
-  IN_PROGRESS: 'En cours',
-  INFORMATION_REQUESTED: 'Renseignements demandés',
-  DECIDED: 'Décidé',
-  CLOSED: 'Clôturé',
-};
+export type Status = StatusCode;
+export { STATUS_LABELS };
 
 export const DECISION_LABELS = {
   PROSECUTION: 'Poursuites engagées',

@@ -1,4 +1,5 @@
 import type { SignalementStatus } from '@infoparquet/db';
+import { STATUS_LABELS as SHARED_STATUS_LABELS } from '@infoparquet/validation';
 import { InvalidTransitionError } from '../../errors.js';
 
 /** Le cycle de vie : chaque opération, les statuts d'où elle part et celui où elle mène. */
@@ -21,16 +22,7 @@ export const TRANSITIONS = {
 
 export type WorkflowAction = keyof typeof TRANSITIONS;
 
-export const STATUS_LABELS: Record<SignalementStatus, string> = {
-  DRAFT: 'Brouillon',
-  TRANSMITTED: 'Transmis',
-  WITHDRAWN: 'Retiré',
-  REGISTERED: 'Enregistré',
-  IN_PROGRESS: 'En cours',
-  INFORMATION_REQUESTED: 'Renseignements demandés',
-  DECIDED: 'Décidé',
-  CLOSED: 'Clôturé',
-};
+export const STATUS_LABELS: Record<SignalementStatus, string> = SHARED_STATUS_LABELS;
 
 export const ACTION_LABELS: Record<WorkflowAction, string> = {
   update: 'modifier un signalement',
