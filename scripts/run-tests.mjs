@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const suites = ['packages/validation', 'apps/api'];
+// L'API d'abord, le navigateur ensuite : les tests de bout en bout construisent et servent l'application web.
+const suites = ['packages/validation', 'apps/api', 'apps/web'];
 const reports = mkdtempSync(path.join(tmpdir(), 'infoparquet-tests-'));
 let passed = 0;
 let failed = 0;

@@ -15,7 +15,7 @@ export function ConnectionStatus() {
   const { text, severity } = LABELS[state];
   return (
     <p role="status" aria-live="polite" data-testid="connexion" data-state={state} style={{ margin: 0 }}>
-      <Badge severity={severity} small>
+      <Badge as="span" severity={severity} small>
         {text}
       </Badge>
     </p>

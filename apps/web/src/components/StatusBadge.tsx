@@ -14,7 +14,7 @@ const SEVERITY: Partial<Record<Status, 'success' | 'info' | 'warning' | 'error' 
 export function StatusBadge({ status, small = false }: { status: Status; small?: boolean }) {
   const severity = SEVERITY[status];
   return (
-    <Badge small={small} noIcon {...(severity ? { severity } : {})}>
+    <Badge as="span" small={small} noIcon {...(severity ? { severity } : {})}>
       {STATUS_LABELS[status]}
     </Badge>
   );
@@ -22,7 +22,7 @@ export function StatusBadge({ status, small = false }: { status: Status; small?:
 
 export function UrgentBadge({ small = false }: { small?: boolean }) {
   return (
-    <Badge small={small} severity="error">
+    <Badge as="span" small={small} severity="error">
       Urgent
     </Badge>
   );

@@ -79,8 +79,17 @@ export function UrgentQueue({ initial, parquetName }: { initial: FragmentOf<type
     if (link === 'restored') router.refresh();
   }, [link, router]);
 
+  // Le titre de l'onglet porte le nombre d'urgents. Next.js réécrit le titre après une navigation
+  // (métadonnées diffusées après la page) : on le rétablit chaque fois qu'il change.
   useEffect(() => {
-    document.title = `(${items.length}) File d’urgence — infoParquet`;
+    const wanted = `(${items.length}) File d’urgence — infoParquet`;
+    const apply = () => {
+      if (document.title !== wanted) document.title = wanted;
+    };
+    apply();
+    const observer = new MutationObserver(apply);
+    observer.observe(document.head, { subtree: true, childList: true, characterData: true });
+    return () => observer.disconnect();
   }, [items.length]);
 
   const onEvent = useCallback((event: NonNullable<ReturnType<typeof useLiveEvent>>) => {
@@ -146,7 +155,7 @@ export function UrgentQueue({ initial, parquetName }: { initial: FragmentOf<type
                   <div className={fr.cx('fr-card__start')}>
                     <p className={fr.cx('fr-card__detail')}>Transmis le {formatDateTime(item.transmittedAt)}</p>
                     {escalated.has(item.id) ? (
-                      <Badge severity="error" small>
+                      <Badge as="span" severity="error" small>
                         Délai d’alerte dépassé
                       </Badge>
                     ) : null}

@@ -58,7 +58,8 @@ export interface ActionContext {
 
 /** Les opérations permises au demandeur, chacune dans une fenêtre qui demande confirmation. */
 export function SignalementActions({ available, context }: { available: string[]; context: ActionContext }) {
-  const actions = ORDER.filter((action) => available.includes(action));
+  // L'API nomme les opérations en capitales (REGISTER, ANSWER_INFORMATION_REQUEST…).
+  const actions = ORDER.filter((action) => available.includes(action.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()));
   const [notice, setNotice] = useState<string | null>(null);
   if (actions.length === 0) return null;
   return (

@@ -172,8 +172,7 @@ export function SignalementForm({ parquets }: { parquets: { code: string; name: 
           }}
         >
           {step === 0 ? (
-            <fieldset className={fr.cx('fr-fieldset')}>
-              <legend className={fr.cx('fr-sr-only')}>Les faits</legend>
+            <div>
               <Input label="Titre" hintText="Une phrase qui résume les faits" nativeInputProps={{ value: draft.title, onChange: (e) => update({ title: e.target.value }), required: true }} {...err('title')} />
               <Input
                 textArea
@@ -192,7 +191,7 @@ export function SignalementForm({ parquets }: { parquets: { code: string; name: 
                 </div>
               </div>
               <Input label="Votre référence interne (facultatif)" nativeInputProps={{ value: draft.externalReference, onChange: (e) => update({ externalReference: e.target.value }) }} {...err('externalReference')} />
-            </fieldset>
+            </div>
           ) : null}
 
           {step === 1 ? (
@@ -368,6 +367,7 @@ function PersonsStep({ persons, onChange, errors }: { persons: Person[]; onChang
       )}
       <fieldset className={fr.cx('fr-fieldset')}>
         <legend className={fr.cx('fr-fieldset__legend')}>Ajouter une personne</legend>
+        <div className={fr.cx('fr-fieldset__element')}>
         <RadioButtons
           legend="Nature"
           name="nature-personne"
@@ -407,6 +407,7 @@ function PersonsStep({ persons, onChange, errors }: { persons: Person[]; onChang
         >
           Ajouter la personne
         </Button>
+        </div>
       </fieldset>
     </>
   );
