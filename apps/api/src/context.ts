@@ -8,9 +8,8 @@ export interface Context {
   prisma: PrismaClient;
   env: Env;
   realtime: Realtime;
+  /** L'utilisateur d'une session valide ; `null` sans jeton ou avec un jeton inconnu, expiré, révoqué. */
   viewer: Viewer | null;
-  /** Un jeton a été présenté mais ne correspond à aucune session valide. */
-  invalidToken: boolean;
 }
 
 export interface ContextDeps {
@@ -65,7 +64,6 @@ export async function createContext(
   request?: { headers: Pick<Headers, 'get'> } | null,
 ): Promise<Context> {
   const token = bearerToken(authorization) ?? cookieToken(deps.env, request);
-  if (token === undefined) return { ...deps, viewer: null, invalidToken: false };
   const viewer = token ? await findViewerByToken(deps.prisma, token) : null;
-  return { ...deps, viewer, invalidToken: viewer === null };
+  return { ...deps, viewer };
 }
