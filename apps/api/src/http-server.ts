@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PrismaClient } from '@infoparquet/db';
 import { buildApp, type App } from './app.js';
+import { createDocumentRoutes } from './domains/documents/http.js';
 import type { Env } from './env.js';
 import { startEscalation } from './realtime/escalation.js';
 import { createRealtime, type Realtime } from './realtime/index.js';
@@ -18,14 +19,18 @@ export interface ApiServer {
 }
 
 /**
- * Une instance de l'API : HTTP (GraphQL, GraphiQL, server-sent events) et WebSocket sur le même
+ * Une instance de l'API : HTTP (GraphQL, GraphiQL, server-sent events, documents PDF) et WebSocket sur le même
  * port et le même chemin, diffuseur temps réel et escalade des urgents. `PORT=0` choisit un port libre.
  */
 export async function startApiServer(prisma: PrismaClient, env: Env): Promise<ApiServer> {
   const realtime = createRealtime(prisma, { redisUrl: env.REDIS_URL, pollIntervalMs: env.EVENT_POLL_MS });
   await realtime.hub.start();
   const app = buildApp({ prisma, env, realtime });
-  const server = createServer(app);
+  // Les documents (PDF) hors GraphQL, tout le reste à Yoga.
+  const routeDocuments = createDocumentRoutes({ prisma, env, realtime });
+  const server = createServer((req, res) => {
+    if (!routeDocuments(req, res)) void app(req, res);
+  });
   const sockets = attachWebSockets(server, app, { prisma, realtime, webOrigins: env.WEB_ORIGINS });
   const escalation = startEscalation(prisma, {
     delayMs: env.ESCALATION_DELAY_MINUTES * 60_000,

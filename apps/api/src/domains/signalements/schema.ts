@@ -1,12 +1,9 @@
-import { DecisionKind, MessageKind, SignalementStatus, UrgencyReason, type Prisma } from '@infoparquet/db';
+import { DecisionKind, MessageKind, SignalementStatus, UrgencyReason } from '@infoparquet/db';
 import { PERSON_KINDS, PERSON_ROLES, type PersonData } from '@infoparquet/validation';
 import { builder } from '../../builder.js';
-import { BadUserInputError, NotFoundError } from '../../errors.js';
-import { internalId } from '../../lib/global-id.js';
-import { validate } from '../../lib/validate.js';
-import { OrganizationRef, UserRef } from '../organizations/schema.js';
+import { proofOfDepositPath } from '../documents/paths.js';
+import { OrganizationRef } from '../organizations/schema.js';
 import { isParquetStaff, roleAllows, ROLES_FOR, visibleWhere } from './permissions.js';
-import { findVisibleSignalement, recordView } from './repository.js';
 import { ACTION_LABELS, canTransition, TRANSITIONS, type WorkflowAction } from './transitions.js';
 
 export const SignalementStatusEnum = builder.enumType(SignalementStatus, {
@@ -226,6 +223,13 @@ export const SignalementRef = builder.prismaNode('Signalement', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'Dernière modification.' }),
     transmittedAt: t.expose('transmittedAt', { type: 'DateTime', nullable: true, description: 'Transmission au parquet, à la milliseconde.' }),
     contentHash: t.exposeString('contentHash', { nullable: true, description: 'Empreinte SHA-256 du contenu figé à la transmission.' }),
+    proofOfDepositUrl: t.string({
+      nullable: true,
+      description:
+        'Chemin relatif de l’accusé de réception (PDF), à télécharger avec la même authentification ; nul tant que le signalement est un brouillon.',
+      select: { id: true, status: true },
+      resolve: (signalement) => (signalement.status === 'DRAFT' ? null : proofOfDepositPath(signalement.id)),
+    }),
     parquetNumber: t.exposeString('parquetNumber', { nullable: true, description: 'Numéro parquet (logiciel du parquet), saisi à l’enregistrement.' }),
     registeredAt: t.expose('registeredAt', { type: 'DateTime', nullable: true, description: 'Enregistrement par le parquet.' }),
     withdrawalReason: t.exposeString('withdrawalReason', { nullable: true, description: 'Motif du retrait.' }),

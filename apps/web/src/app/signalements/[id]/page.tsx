@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { fr } from '@codegouvfr/react-dsfr';
 import { Breadcrumb } from '@codegouvfr/react-dsfr/Breadcrumb';
 import { CallOut } from '@codegouvfr/react-dsfr/CallOut';
+import { Download } from '@codegouvfr/react-dsfr/Download';
 import { StatusBadge, UrgentBadge } from '@/components/StatusBadge';
 import { graphql } from '@/graphql/graphql';
 import { ApiCallError, callApi, queryApi } from '@/graphql/server';
@@ -31,6 +32,7 @@ const DetailQuery = graphql(`
       externalReference
       transmittedAt
       contentHash
+      proofOfDepositUrl
       parquetNumber
       withdrawalReason
       createdAt
@@ -209,6 +211,14 @@ export default async function SignalementPage({ params }: { params: Promise<{ id
               </>
             ) : null}
           </dl>
+          {s.proofOfDepositUrl ? (
+            // Sans préchargement : chaque téléchargement est consigné au journal.
+            <Download
+              label="Télécharger l’accusé de réception (PDF)"
+              details={`PDF – ${s.reference ?? ''}`}
+              linkProps={{ href: s.proofOfDepositUrl, prefetch: false }}
+            />
+          ) : null}
           <h3 className={fr.cx('fr-h6')}>Historique</h3>
           <ol className={fr.cx('fr-pl-2w')} data-testid="historique">
             {[...s.history].reverse().map((entry) => (
