@@ -159,6 +159,16 @@ describe('Signalement urgent en temps réel', () => {
     expect(await pageWasNotReloaded(agent.page), 'la page de l’agent a été rechargée').toBe(true);
   });
 
+  it('l’agent télécharge l’accusé de réception en PDF depuis sa page', async () => {
+    const link = agent.page.getByRole('link', { name: /Télécharger l’accusé de réception/ });
+    const [download] = await Promise.all([agent.page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toBe(`accuse-de-reception-${reference}.pdf`);
+    const path = await download.path();
+    const { readFile } = await import('node:fs/promises');
+    const bytes = await readFile(path!);
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  });
+
   it('aucune exception JavaScript dans les pages', () => {
     expect(problems.pageErrors, problems.pageErrors.join('\n')).toEqual([]);
   });
