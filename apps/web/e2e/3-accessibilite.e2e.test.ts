@@ -115,6 +115,14 @@ describe('Accessibilité (axe, WCAG 2.1 AA)', () => {
     await audit(page, 'Détail (agent), fenêtre « Répondre au parquet » ouverte');
   });
 
+  it('un signalement hors périmètre mène à une page « introuvable » en français, accessible', async () => {
+    // Un identifiant global bien formé, mais d'un signalement qui n'existe pas.
+    const unknown = Buffer.from('Signalement:00000000-0000-4000-8000-000000000000').toString('base64');
+    await agent.page.goto(`/signalements/${encodeURIComponent(unknown)}`);
+    await agent.page.getByRole('heading', { level: 1, name: 'Page introuvable' }).waitFor();
+    await audit(agent.page, 'Page introuvable');
+  });
+
   it('/signalements (greffe)', async () => {
     await greffe.page.goto('/signalements');
     await audit(greffe.page, 'Signalements reçus (greffe)');
