@@ -143,6 +143,17 @@ describe('Demande de renseignements, réponse, puis classement sans suite', () =
     expect(await textOf(page.locator('main'))).not.toContain(internalNote);
   });
 
+  it('l’agent télécharge l’avis de décision ; le magistrat voit qu’il a été lu', async () => {
+    const link = agent.page.getByRole('link', { name: /Télécharger l’avis de décision/ });
+    const [download] = await Promise.all([agent.page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toBe(`avis-de-decision-${signalement.reference}.pdf`);
+    const { readFile } = await import('node:fs/promises');
+    expect((await readFile((await download.path())!)).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+    await magistrat.page.reload();
+    await expectText(magistrat.page.locator('main'), 'Avis lu par l’administration le');
+  });
+
   it('aucune exception JavaScript dans les pages', () => {
     expect(problems.pageErrors, problems.pageErrors.join('\n')).toEqual([]);
   });

@@ -2,13 +2,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createContext, type ContextDeps } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { internalId } from '../../lib/global-id.js';
-import { DOCUMENTS_PREFIX, PROOF_OF_DEPOSIT_PATH } from './paths.js';
+import type { Viewer } from '../auth/sessions.js';
+import { renderAvisDeDecision } from './avis-de-decision.js';
+import { AVIS_DE_DECISION_PATH, DOCUMENTS_PREFIX, PROOF_OF_DEPOSIT_PATH } from './paths.js';
 import { renderProofOfDeposit } from './proof-of-deposit.js';
-import { loadProofOfDeposit, recordDocumentDownload } from './repository.js';
+import { loadAvisDeDecision, loadProofOfDeposit, recordAvisDownload, recordDocumentDownload } from './repository.js';
 
 /**
  * Les documents PDF, servis hors GraphQL sur le même port que l'API :
- * `GET /documents/signalements/<identifiant global>/accuse-de-reception.pdf`. Authentifiés comme
+ * `GET /documents/signalements/<identifiant global>/accuse-de-reception.pdf` et
+ * `…/avis-de-decision.pdf` (option `?decision=<identifiant>` pour l'avis d'une décision remplacée
+ * depuis par une réouverture). Authentifiés comme
  * GraphQL (jeton Bearer ou cookie de session), dans le périmètre du demandeur, chaque
  * téléchargement consigné au journal.
  */
@@ -25,8 +29,16 @@ function sendJson(res: ServerResponse, status: number, code: string, error: stri
 }
 
 /** Nom de fichier sûr : ASCII, sans guillemet ni séparateur de chemin. */
-function attachmentName(reference: string): string {
-  return `accuse-de-reception-${reference.replace(/[^A-Za-z0-9-]/g, '_')}.pdf`;
+function attachmentName(document: 'accuse-de-reception' | 'avis-de-decision', reference: string): string {
+  return `${document}-${reference.replace(/[^A-Za-z0-9-]/g, '_')}.pdf`;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '';
+  }
 }
 
 /**
@@ -34,37 +46,58 @@ function attachmentName(reference: string): string {
  * Yoga), sinon la traite entièrement.
  */
 export function createDocumentRoutes(deps: ContextDeps) {
-  async function serveProofOfDeposit(req: IncomingMessage, res: ServerResponse, globalId: string) {
+  /** Le demandeur authentifié, ou `null` après avoir répondu 401. */
+  async function authenticate(req: IncomingMessage, res: ServerResponse): Promise<Viewer | null> {
     const headers = { get: (name: string) => headerValue(req, name) };
     const context = await createContext(deps, headers.get('authorization'), { headers });
     if (!context.viewer) {
       sendJson(res, 401, 'UNAUTHENTICATED', 'Authentification requise : connectez-vous ou fournissez un jeton valide.', {
         'www-authenticate': 'Bearer',
       });
-      return;
+      return null;
     }
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(globalId);
-    } catch {
-      decoded = '';
-    }
-    const loaded = await loadProofOfDeposit(deps.prisma, context.viewer, internalId(decoded, 'Signalement') ?? '');
-    const pdf = await renderProofOfDeposit(loaded.deposit, loaded.pieces);
-    await recordDocumentDownload(deps.prisma, context.viewer, loaded.signalement, 'PROOF_OF_DEPOSIT');
+    return context.viewer;
+  }
+
+  function sendPdf(req: IncomingMessage, res: ServerResponse, pdf: Buffer, filename: string) {
     res.writeHead(200, {
       'content-type': 'application/pdf',
       'content-length': String(pdf.length),
-      'content-disposition': `attachment; filename="${attachmentName(loaded.deposit.reference)}"`,
+      'content-disposition': `attachment; filename="${filename}"`,
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
     });
     res.end(req.method === 'HEAD' ? undefined : pdf);
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse, pathname: string) {
-    const match = PROOF_OF_DEPOSIT_PATH.exec(pathname);
-    if (!match) {
+  async function serveProofOfDeposit(req: IncomingMessage, res: ServerResponse, globalId: string) {
+    const viewer = await authenticate(req, res);
+    if (!viewer) return;
+    const loaded = await loadProofOfDeposit(deps.prisma, viewer, internalId(decodeSegment(globalId), 'Signalement') ?? '');
+    const pdf = await renderProofOfDeposit(loaded.deposit, loaded.pieces);
+    await recordDocumentDownload(deps.prisma, viewer, loaded.signalement, 'PROOF_OF_DEPOSIT');
+    sendPdf(req, res, pdf, attachmentName('accuse-de-reception', loaded.deposit.reference));
+  }
+
+  async function serveAvisDeDecision(req: IncomingMessage, res: ServerResponse, globalId: string, query: URLSearchParams) {
+    const viewer = await authenticate(req, res);
+    if (!viewer) return;
+    const decisionId = query.get('decision') ?? undefined;
+    const loaded = await loadAvisDeDecision(deps.prisma, viewer, internalId(decodeSegment(globalId), 'Signalement') ?? '', decisionId);
+    const pdf = await renderAvisDeDecision(loaded.avis);
+    // Consigné (et première lecture notée) avant l'envoi ; un HEAD, qui ne transmet rien, n'est pas une lecture.
+    if (req.method === 'HEAD') {
+      await recordDocumentDownload(deps.prisma, viewer, loaded.signalement, 'AVIS_DE_DECISION', async () => ({ decisionId: loaded.decisionId }));
+    } else {
+      await recordAvisDownload(deps.prisma, viewer, loaded);
+    }
+    sendPdf(req, res, pdf, attachmentName('avis-de-decision', loaded.avis.reference));
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, pathname: string, query: URLSearchParams) {
+    const proof = PROOF_OF_DEPOSIT_PATH.exec(pathname);
+    const avis = AVIS_DE_DECISION_PATH.exec(pathname);
+    if (!proof && !avis) {
       sendJson(res, 404, 'NOT_FOUND', 'Document introuvable.');
       return;
     }
@@ -73,7 +106,8 @@ export function createDocumentRoutes(deps: ContextDeps) {
       return;
     }
     try {
-      await serveProofOfDeposit(req, res, match[1]!);
+      if (proof) await serveProofOfDeposit(req, res, proof[1]!);
+      else await serveAvisDeDecision(req, res, avis![1]!, query);
     } catch (error) {
       if (error instanceof AppError) {
         const code = String(error.extensions.code);
@@ -87,9 +121,12 @@ export function createDocumentRoutes(deps: ContextDeps) {
   }
 
   return function routeDocuments(req: IncomingMessage, res: ServerResponse): boolean {
-    const pathname = (req.url ?? '/').split('?')[0]!;
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const pathname = queryAt === -1 ? url : url.slice(0, queryAt);
+    const search = queryAt === -1 ? '' : url.slice(queryAt + 1);
     if (!pathname.startsWith(DOCUMENTS_PREFIX)) return false;
-    void handle(req, res, pathname);
+    void handle(req, res, pathname, new URLSearchParams(search));
     return true;
   };
 }

@@ -9,3 +9,14 @@ export const PROOF_OF_DEPOSIT_PATH = /^\/documents\/signalements\/([^/]+)\/accus
 export function proofOfDepositPath(signalementId: string): string {
   return `/documents/signalements/${encodeURIComponent(encodeGlobalID('Signalement', signalementId))}/accuse-de-reception.pdf`;
 }
+
+export const AVIS_DE_DECISION_PATH = /^\/documents\/signalements\/([^/]+)\/avis-de-decision\.pdf$/;
+
+/**
+ * Le chemin relatif de l'avis de décision : sans `decisionId`, celui de la décision en vigueur ;
+ * avec, celui d'une décision donnée (une décision remplacée après réouverture garde son avis).
+ */
+export function avisDeDecisionPath(signalementId: string, decisionId?: string): string {
+  const path = `/documents/signalements/${encodeURIComponent(encodeGlobalID('Signalement', signalementId))}/avis-de-decision.pdf`;
+  return decisionId ? `${path}?decision=${encodeURIComponent(decisionId)}` : path;
+}

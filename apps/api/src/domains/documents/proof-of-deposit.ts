@@ -34,8 +34,8 @@ export const PROOF_OF_DEPOSIT_TITLE = 'Accusé de réception d’un signalement 
 // Helvetica, la police standard des PDF, n'a ni « ’ » ni « … » ni « œ » : on embarque DejaVu Sans
 // (sous-ensemble des seuls glyphes employés), ce qui garde aussi le texte extractible.
 const require = createRequire(import.meta.url);
-const FONT_REGULAR = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
-const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf');
+export const FONT_REGULAR = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
+export const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf');
 const FONT_MONO = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSansMono.ttf');
 
 const PARIS_DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' });

@@ -1,7 +1,7 @@
 import { DecisionKind, MessageKind, SignalementStatus, UrgencyReason } from '@infoparquet/db';
 import { PERSON_KINDS, PERSON_ROLES, type PersonData } from '@infoparquet/validation';
 import { builder } from '../../builder.js';
-import { proofOfDepositPath } from '../documents/paths.js';
+import { avisDeDecisionPath, proofOfDepositPath } from '../documents/paths.js';
 import { OrganizationRef } from '../organizations/schema.js';
 import { isParquetStaff, roleAllows, ROLES_FOR, visibleWhere } from './permissions.js';
 import { ACTION_LABELS, canTransition, TRANSITIONS, type WorkflowAction } from './transitions.js';
@@ -156,6 +156,34 @@ const DecisionRef = builder.prismaObject('Decision', {
     reasons: t.exposeString('reasons', { description: 'Motivation écrite.' }),
     decidedAt: t.expose('decidedAt', { type: 'DateTime', description: 'Date de la décision.' }),
     author: t.relation('author', { description: 'Magistrat auteur de la décision.' }),
+    avisUrl: t.string({
+      description:
+        'Chemin relatif de l’avis de décision (PDF, art. 40-2), à télécharger avec la même authentification. Pour une décision remplacée depuis par une réouverture, le chemin désigne cette décision (`?decision=`).',
+      select: {
+        id: true,
+        signalementId: true,
+        signalement: { select: { status: true, decisions: { orderBy: { decidedAt: 'desc' }, take: 1, select: { id: true } } } },
+      },
+      resolve: (decision) => {
+        const inForce =
+          (decision.signalement.status === 'DECIDED' || decision.signalement.status === 'CLOSED') &&
+          decision.signalement.decisions[0]?.id === decision.id;
+        return avisDeDecisionPath(decision.signalementId, inForce ? undefined : decision.id);
+      },
+    }),
+    avisAvailableAt: t.expose('decidedAt', {
+      type: 'DateTime',
+      description: 'Remise de l’avis à l’administration : l’instant de la décision, dès lequel elle peut le télécharger.',
+    }),
+    avisReadAt: t.expose('avisReadAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'Première lecture de l’avis par l’administration (premier téléchargement par l’un de ses membres) ; nulle tant qu’il n’a pas été lu.',
+    }),
+    avisReadBy: t.relation('avisReadBy', {
+      nullable: true,
+      description: 'Le membre de l’administration qui a lu l’avis le premier.',
+    }),
   }),
 });
 

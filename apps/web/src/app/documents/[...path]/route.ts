@@ -10,9 +10,10 @@ const API_BASE = API_URL.replace(/\/graphql\/?$/, '');
 const PASSED_HEADERS = ['content-type', 'content-length', 'content-disposition', 'cache-control', 'x-content-type-options'];
 
 export async function GET(request: Request): Promise<Response> {
-  const { pathname } = new URL(request.url);
+  // Le chemin et la requête (`?decision=…` pour l'avis d'une décision remplacée) passent tels quels.
+  const { pathname, search } = new URL(request.url);
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
-  const upstream = await fetch(`${API_BASE}${pathname}`, {
+  const upstream = await fetch(`${API_BASE}${pathname}${search}`, {
     headers: token ? { authorization: `Bearer ${token}` } : {},
     cache: 'no-store',
   });

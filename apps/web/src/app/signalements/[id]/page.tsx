@@ -39,7 +39,7 @@ const DetailQuery = graphql(`
       administration { name }
       parquet { name code }
       createdBy { displayName }
-      decision { kind reasons decidedAt dismissalReason { code label } author { displayName } }
+      decision { kind reasons decidedAt dismissalReason { code label } author { displayName } avisUrl avisReadAt avisReadBy { displayName } }
       history { id action fromStatus toStatus at comment actor { displayName } organization { name } }
       messages { id kind body createdAt author { displayName } }
       availableActions
@@ -105,7 +105,7 @@ export default async function SignalementPage({ params }: { params: Promise<{ id
       />
 
       {s.decision ? (
-        <CallOut title={`Décision : ${DECISION_LABELS[s.decision.kind]}`} titleAs="h2" className={fr.cx('fr-mb-4w')}>
+        <CallOut title={`Décision : ${DECISION_LABELS[s.decision.kind]}`} titleAs="h2" bodyAs="div" className={fr.cx('fr-mb-4w')}>
           {s.decision.dismissalReason ? (
             <>
               Motif de classement : {s.decision.dismissalReason.code} — {s.decision.dismissalReason.label}.
@@ -117,6 +117,23 @@ export default async function SignalementPage({ params }: { params: Promise<{ id
           <span className={fr.cx('fr-text--sm')}>
             {s.decision.author.displayName}, le {formatDateTime(s.decision.decidedAt)}
           </span>
+          {isParquet(viewer) ? (
+            <>
+              <br />
+              <span className={fr.cx('fr-text--sm')} data-testid="lecture-avis">
+                {s.decision.avisReadAt
+                  ? `Avis lu par l’administration le ${formatDateTime(s.decision.avisReadAt)}${s.decision.avisReadBy ? ` (${s.decision.avisReadBy.displayName})` : ''}`
+                  : 'Avis pas encore lu par l’administration'}
+              </span>
+            </>
+          ) : null}
+          {/* Sans préchargement : le premier téléchargement par l'administration vaut lecture de l'avis. */}
+          <Download
+            className={fr.cx('fr-mt-2w', 'fr-mb-0')}
+            label="Télécharger l’avis de décision (PDF)"
+            details={`PDF – ${s.reference ?? ''}`}
+            linkProps={{ href: s.decision.avisUrl, prefetch: false }}
+          />
         </CallOut>
       ) : null}
 
