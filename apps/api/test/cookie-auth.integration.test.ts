@@ -2,7 +2,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createDraft, createWorld, errorCode, setupIntegration, TEST_PASSWORD, type GraphQLResponse } from './helpers.js';
-import { overHttp, sleep, startInstance } from './realtime-helpers.js';
+import { overHttp, sleep, startInstance, until } from './realtime-helpers.js';
 
 /**
  * Session des navigateurs : l'application web range le jeton dans le cookie httpOnly
@@ -41,20 +41,6 @@ afterEach(async () => {
   while (screens.length > 0) await screens.pop()!.dispose();
 });
 
-function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const timer = setInterval(() => {
-      if (check()) {
-        clearInterval(timer);
-        resolve();
-      } else if (Date.now() - started > timeoutMs) {
-        clearInterval(timer);
-        reject(new Error(`Délai dépassé : ${what}`));
-      }
-    }, 5);
-  });
-}
 
 /** Un écran de navigateur : la socket part avec ce cookie et cette origine, sans connectionParams. */
 function browserScreen(httpUrl: string, options: { cookie?: string; origin?: string; authorization?: string }) {
@@ -89,11 +75,11 @@ function browserScreen(httpUrl: string, options: { cookie?: string; origin?: str
   return {
     screen,
     waitFor: async (count: number) => {
-      await until(() => screen.events.length >= count, 3000, `${screen.events.length}/${count} événements, erreurs ${JSON.stringify(screen.errors)}`);
+      await until(() => screen.events.length >= count, 3000, () => `${screen.events.length}/${count} événements, erreurs ${JSON.stringify(screen.errors)}`);
       return screen.events;
     },
     waitClosed: async () => {
-      await until(() => screen.closed !== null, 3000, 'socket toujours ouverte');
+      await until(() => screen.closed !== null, 3000, () => 'socket toujours ouverte');
       return screen.closed!;
     },
   };

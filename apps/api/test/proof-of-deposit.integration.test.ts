@@ -1,21 +1,10 @@
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
-import { formatParisDateTime } from '../src/domains/documents/proof-of-deposit.js';
+import { pdfText } from './pdf-text.js';
+import { formatParisDateTime } from '../src/domains/documents/official-pdf.js';
 import { createDraft, createWorld, setupIntegration, transmitDraft, type Actor } from './helpers.js';
 import { startInstance } from './realtime-helpers.js';
 
 const t = setupIntegration();
-
-async function pdfText(pdf: Buffer): Promise<string> {
-  const document = await getDocument({ data: new Uint8Array(pdf), useSystemFonts: false, isEvalSupported: false }).promise;
-  const parts: string[] = [];
-  for (let n = 1; n <= document.numPages; n += 1) {
-    const content = await (await document.getPage(n)).getTextContent();
-    for (const item of content.items) if ('str' in item) parts.push(item.str, item.hasEOL ? '\n' : '');
-  }
-  await document.destroy();
-  return parts.join('').replace(/\s+/g, ' ');
-}
 
 /** Un signalement transmis, son URL lue par GraphQL, et un serveur HTTP réel pour la télécharger. */
 async function transmitted() {

@@ -1,18 +1,8 @@
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
-import { formatParisDateTime, PROOF_OF_DEPOSIT_TITLE, renderProofOfDeposit, type ProofOfDeposit } from '../src/domains/documents/proof-of-deposit.js';
-
-/** Le texte d'un PDF, page après page, blancs (sauts de ligne, espaces insécables) ramenés à une espace. */
-async function pdfText(pdf: Buffer): Promise<string> {
-  const document = await getDocument({ data: new Uint8Array(pdf), useSystemFonts: false, isEvalSupported: false }).promise;
-  const lines: string[] = [];
-  for (let n = 1; n <= document.numPages; n += 1) {
-    const content = await (await document.getPage(n)).getTextContent();
-    for (const item of content.items) if ('str' in item) lines.push(item.str, item.hasEOL ? '\n' : '');
-  }
-  await document.destroy();
-  return lines.join('').replace(/\s+/g, ' ');
-}
+import { pdfText } from './pdf-text.js';
+import { formatParisDateTime } from '../src/domains/documents/official-pdf.js';
+import { PROOF_OF_DEPOSIT_TITLE, renderProofOfDeposit, type ProofOfDeposit } from '../src/domains/documents/proof-of-deposit.js';
 
 const deposit: ProofOfDeposit = {
   reference: 'IP-2026-MELUN-000042',

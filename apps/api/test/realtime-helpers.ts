@@ -40,7 +40,8 @@ export interface Received<T> {
   dispose(): Promise<void>;
 }
 
-function until(check: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
+/** Attend qu'une condition soit vraie (ou échoue après `timeoutMs`, en disant ce qui manquait). */
+export function until(check: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const timer = setInterval(() => {

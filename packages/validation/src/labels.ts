@@ -11,3 +11,11 @@ export const STATUS_LABELS = {
 } as const;
 
 export type StatusCode = keyof typeof STATUS_LABELS;
+
+/** Les décisions du procureur (art. 40-1), telles que les lisent l'administration et le parquet. */
+export const DECISION_KIND_LABELS = {
+  PROSECUTION: 'Poursuites engagées',
+  ALTERNATIVE_MEASURE: 'Alternative aux poursuites',
+  JUDICIAL_INVESTIGATION: 'Information judiciaire ouverte',
+  DISMISSAL: 'Classement sans suite',
+} as const;

@@ -1,16 +1,11 @@
-import { STATUS_LABELS, URGENCY_REASON_LABELS, type StatusCode } from '@infoparquet/validation';
+import { DECISION_KIND_LABELS, STATUS_LABELS, URGENCY_REASON_LABELS, type StatusCode } from '@infoparquet/validation';
 
 export { URGENCY_REASON_LABELS };
 
 export type Status = StatusCode;
 export { STATUS_LABELS };
 
-export const DECISION_LABELS = {
-  PROSECUTION: 'Poursuites engagées',
-  ALTERNATIVE_MEASURE: 'Alternative aux poursuites',
-  JUDICIAL_INVESTIGATION: 'Information judiciaire ouverte',
-  DISMISSAL: 'Classement sans suite',
-} as const;
+export const DECISION_LABELS = DECISION_KIND_LABELS;
 
 export const ACTION_LABELS: Record<string, string> = {
   create: 'Création du brouillon',
