@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -17,12 +17,12 @@ import { migrateDatabase } from '@infoparquet/db';
  *  4. à la fin, tout est arrêté.
  *
  * L'application est construite dans une copie (`e2e/.app`, ignorée par git) et non dans `apps/web/.next` :
- * la construction efface `.next`, ce qui casserait un `next start` ouvert par ailleurs sur le poste, et elle
- * fige l'adresse de l'API (réécriture `/graphql`, NEXT_PUBLIC_API_PORT) sur celle de l'API de test.
+ * la construction efface `.next`, ce qui casserait un `next start` ouvert par ailleurs sur le poste. L'adresse
+ * de l'API n'entre pas dans la construction : `next start` la lit dans API_URL.
  *
  * Variables : E2E_DATABASE_URL (défaut postgresql://postgres@127.0.0.1:5432/infoparquet_e2e),
  * E2E_API_PORT (défaut 4000, sinon un port libre), E2E_WEB_PORT (défaut 3000, sinon un port libre),
- * E2E_SKIP_BUILD=1 (réutilise la construction précédente si elle vise la même API).
+ * E2E_SKIP_BUILD=1 (réutilise la construction précédente si elle existe).
  */
 
 const webDir = path.resolve(import.meta.dirname, '..');
@@ -76,12 +76,12 @@ export default async function setup(project: TestProject) {
     const api = launch('api', process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: apiDir, env: apiEnv });
     const apiReady = waitFor('API', api, () => graphqlAnswers(apiUrl), 120_000);
 
-    await buildWebApp(apiUrl, apiPort);
+    await buildWebApp();
 
     const nextBin = require.resolve('next/dist/bin/next', { paths: [appDir] });
     const web = launch('web', process.execPath, [nextBin, 'start', '-H', '127.0.0.1', '-p', String(webPort)], {
       cwd: appDir,
-      env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', API_URL: apiUrl, NEXT_PUBLIC_API_PORT: String(apiPort) },
+      env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', API_URL: apiUrl },
     });
     await apiReady;
     log(`API prête sur ${apiUrl}`);
@@ -154,18 +154,15 @@ async function choosePort(variable: string, preferred: number, taken: number[] =
 
 /**
  * `next build` dans une copie des sources (e2e/.app). Avec E2E_SKIP_BUILD=1, la construction
- * précédente est gardée si elle existe et vise la même API.
+ * précédente est gardée si elle existe.
  */
-async function buildWebApp(apiUrl: string, apiPort: number) {
-  const stampFile = path.join(appDir, '.next', 'e2e-build.json');
-  const stamp = JSON.stringify({ apiUrl, apiPort });
+async function buildWebApp() {
   if (process.env.E2E_SKIP_BUILD === '1') {
-    const previous = await readFile(stampFile, 'utf8').catch(() => null);
-    if (previous === stamp) {
+    if (await exists(path.join(appDir, '.next', 'BUILD_ID'))) {
       log('construction précédente réutilisée (E2E_SKIP_BUILD=1)');
       return;
     }
-    log(`E2E_SKIP_BUILD=1, mais ${previous ? 'la construction précédente vise une autre API' : 'aucune construction précédente'} : construction`);
+    log('E2E_SKIP_BUILD=1, mais aucune construction précédente : construction');
   }
   const t0 = Date.now();
   await rm(path.join(appDir, 'src'), { recursive: true, force: true });
@@ -180,11 +177,10 @@ async function buildWebApp(apiUrl: string, apiPort: number) {
   const nextBin = require.resolve('next/dist/bin/next', { paths: [webDir] });
   const build = launch('build', process.execPath, [nextBin, 'build'], {
     cwd: appDir,
-    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', API_URL: apiUrl, NEXT_PUBLIC_API_PORT: String(apiPort) },
+    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
   });
   const code = await new Promise<number | null>((resolve) => build.once('exit', resolve));
   if (code !== 0) throw new Error(`next build a échoué (code ${code}) : voir ${path.join(logDir, 'build.log')}`);
-  await writeFile(stampFile, stamp);
   log(`application web construite en ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
