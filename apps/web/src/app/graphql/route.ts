@@ -1,5 +1,4 @@
-import { cookies } from 'next/headers';
-import { API_URL, SESSION_COOKIE } from '@/graphql/server';
+import { API_URL, sessionToken } from '@/graphql/server';
 
 /**
  * Relais GraphQL du navigateur vers l'API : le jeton est pris dans le cookie httpOnly et posé
@@ -11,7 +10,7 @@ export async function POST(request: Request): Promise<Response> {
   if (origin && new URL(origin).host !== request.headers.get('host')) {
     return Response.json({ errors: [{ message: 'Origine refusée.', extensions: { code: 'FORBIDDEN' } }] }, { status: 403 });
   }
-  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  const token = await sessionToken();
   const upstream = await fetch(API_URL, {
     method: 'POST',
     headers: {

@@ -1,5 +1,4 @@
-import { cookies } from 'next/headers';
-import { API_URL, SESSION_COOKIE } from '@/graphql/server';
+import { API_URL, sessionToken } from '@/graphql/server';
 
 /**
  * Relais des documents PDF (accusé de réception…) vers l'API, au même chemin : le jeton est pris
@@ -12,7 +11,7 @@ const PASSED_HEADERS = ['content-type', 'content-length', 'content-disposition',
 export async function GET(request: Request): Promise<Response> {
   // Le chemin et la requête (`?decision=…` pour l'avis d'une décision remplacée) passent tels quels.
   const { pathname, search } = new URL(request.url);
-  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  const token = await sessionToken();
   const upstream = await fetch(`${API_BASE}${pathname}${search}`, {
     headers: token ? { authorization: `Bearer ${token}` } : {},
     cache: 'no-store',
