@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditEventHash, GENESIS_HASH, verifyAuditChain } from '../src/domains/audit/chain.js';
+import { auditEventHash, auditPayloadDigest, GENESIS_HASH, verifyAuditChain } from '../src/domains/audit/chain.js';
 import { testDatabaseUrl } from './database.js';
 import { createDraft, createWorld, setupIntegration, transmitDraft, type Actor, type World } from './helpers.js';
 
@@ -115,7 +115,7 @@ describe('journal d’audit', () => {
     for (let i = 1; i < rows.length; i += 1) expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
     expect(new Set(rows.map((row) => row.hash)).size).toBe(rows.length);
 
-    expect(await verifyAuditChain(t.prisma)).toEqual({ ok: true, count: 5 });
+    expect(await verifyAuditChain(t.prisma)).toEqual({ ok: true, count: 5, redacted: 0 });
   });
 
   it('la base refuse de modifier ou de supprimer un événement', async () => {
@@ -132,7 +132,7 @@ describe('journal d’audit', () => {
 
     expect(await auditRows()).toHaveLength(5);
     expect(await t.prisma.auditEvent.findUniqueOrThrow({ where: { id: target.id } })).toEqual(target);
-    expect(await verifyAuditChain(t.prisma)).toEqual({ ok: true, count: 5 });
+    expect(await verifyAuditChain(t.prisma)).toEqual({ ok: true, count: 5, redacted: 0 });
   });
 
   it('une ligne modifiée derrière le dos de l’API est repérée, par la fonction et par la commande', async () => {
@@ -165,8 +165,12 @@ describe('journal d’audit', () => {
     const rows = await auditRows();
     const target = rows[2]!;
     const forgedAfter = { ...(target.after as Record<string, unknown>), parquetNumber: '26072999999' };
-    const forgedHash = auditEventHash({ ...target, before: target.before as Record<string, unknown> | null, after: forgedAfter });
-    await tamper(`UPDATE audit_event SET "after" = '${JSON.stringify(forgedAfter)}'::jsonb, hash = '${forgedHash}' WHERE id = ${target.id}`);
+    const before = target.before as Record<string, unknown> | null;
+    const forgedDigest = auditPayloadDigest(before, forgedAfter);
+    const forgedHash = auditEventHash({ ...target, before, after: forgedAfter, payloadDigest: forgedDigest });
+    await tamper(
+      `UPDATE audit_event SET "after" = '${JSON.stringify(forgedAfter)}'::jsonb, payload_digest = '${forgedDigest}', hash = '${forgedHash}' WHERE id = ${target.id}`,
+    );
 
     expect(await verifyAuditChain(t.prisma)).toMatchObject({ ok: false, brokenAt: rows[3]!.id, count: 3 });
   });

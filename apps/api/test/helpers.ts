@@ -74,7 +74,8 @@ export function setupIntegration(): TestContext {
 /** Vide toutes les tables sauf la table paramétrable des motifs de classement. */
 export async function resetDatabase(prisma: PrismaClient): Promise<void> {
   await prisma.$executeRawUnsafe(
-    'TRUNCATE audit_event, message, decision, status_change, reference_counter, signalement, session, app_user, organization RESTART IDENTITY CASCADE',
+    'TRUNCATE audit_event, piece, message, decision, status_change, reference_counter, signalement, signalement_tombstone, ' +
+      'digest_item, outgoing_email, notification_cursor, notification_preference, session, app_user, organization RESTART IDENTITY CASCADE',
   );
 }
 

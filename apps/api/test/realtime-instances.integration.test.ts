@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDraft, createWorld, openSession, setupIntegration, transmitDraft } from './helpers.js';
+import { createDraft, createWorld, openSession, resetDatabase, setupIntegration, transmitDraft } from './helpers.js';
 import { overHttp, REDIS_URL, sleep, startInstance, subscribe } from './realtime-helpers.js';
 
 const t = setupIntegration();
@@ -80,7 +80,7 @@ describe('coût de la diffusion', () => {
 
   it('le travail par événement ne croît pas avec le nombre d’écrans : 4 ou 40 écrans, mêmes requêtes', async () => {
     const few = await statementsFor(2, 2);
-    await t.prisma.$executeRawUnsafe('TRUNCATE audit_event, message, decision, status_change, reference_counter, signalement, session, app_user, organization RESTART IDENTITY CASCADE');
+    await resetDatabase(t.prisma);
     const many = await statementsFor(30, 10);
     expect(many.count).toBe(few.count);
     // Tous les greffiers reçoivent exactement le même texte, sérialisé une fois.

@@ -13,7 +13,8 @@ await withDatabaseUrl(env, async (url) => {
   try {
     const result = await verifyAuditChain(prisma);
     if (result.ok) {
-      console.info(`Journal d'audit intact : ${result.count} événements vérifiés.`);
+      const redacted = result.redacted ? ` (dont ${result.redacted} au contenu effacé par la purge, empreintes intactes)` : '';
+      console.info(`Journal d'audit intact : ${result.count} événements vérifiés${redacted}.`);
       process.exitCode = 0;
     } else {
       console.error(`Journal d'audit ALTÉRÉ : premier maillon rompu à l'événement n° ${result.brokenAt} — ${result.reason}.`);

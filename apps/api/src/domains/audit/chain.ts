@@ -31,10 +31,22 @@ interface HashedFields extends Required<AuditEventInput> {
   id: bigint;
   at: Date;
   prevHash: string;
+  /** Empreinte de {before, after} ; nulle pour les événements écrits avant qu'elle existe. */
+  payloadDigest: string | null;
 }
 
+/** Empreinte du contenu d'un événement : ce qui peut être effacé à la purge sans rompre la chaîne. */
+export function auditPayloadDigest(before: Record<string, unknown> | null, after: Record<string, unknown> | null): string {
+  return createHash('sha256').update(canonicalJson({ before, after })).digest('hex');
+}
+
+/**
+ * L'empreinte chaînée d'un événement. Depuis l'introduction de `payloadDigest`, elle porte sur
+ * l'empreinte du contenu et non sur le contenu : effacer before/after d'un signalement purgé laisse
+ * la chaîne intacte. Les événements plus anciens gardent leur formule (contenu haché directement).
+ */
 export function auditEventHash(event: HashedFields): string {
-  const payload = canonicalJson({
+  const common = {
     id: event.id.toString(),
     at: event.at.toISOString(),
     actorId: event.actorId,
@@ -46,9 +58,11 @@ export function auditEventHash(event: HashedFields): string {
     administrationId: event.administrationId,
     parquetId: event.parquetId,
     internal: event.internal,
-    before: event.before,
-    after: event.after,
-  });
+  };
+  const payload =
+    event.payloadDigest === null
+      ? canonicalJson({ ...common, before: event.before, after: event.after })
+      : canonicalJson({ ...common, payloadDigest: event.payloadDigest });
   return createHash('sha256').update(event.prevHash).update('\n').update(payload).digest('hex');
 }
 
@@ -74,7 +88,9 @@ export async function appendAuditEvent(tx: Prisma.TransactionClient, input: Audi
     internal: input.internal ?? false,
     before: jsonSafe(input.before ?? null),
     after: jsonSafe(input.after ?? null),
+    payloadDigest: null,
   };
+  fields.payloadDigest = auditPayloadDigest(fields.before, fields.after);
   await tx.auditEvent.create({
     data: {
       ...fields,
@@ -92,33 +108,40 @@ function jsonSafe(value: Record<string, unknown> | null): Record<string, unknown
 }
 
 export type ChainVerification =
-  | { ok: true; count: number }
+  | { ok: true; count: number; redacted: number }
   | { ok: false; count: number; brokenAt: bigint; reason: string };
 
-/** Relit tout le journal dans l'ordre et recalcule chaque empreinte ; s'arrête au premier maillon rompu. */
+/**
+ * Relit tout le journal dans l'ordre et recalcule chaque empreinte ; s'arrête au premier maillon
+ * rompu. Un événement expurgé (contenu effacé à la purge) est vérifié sur son empreinte de contenu
+ * et compté à part : l'effacement se voit, il ne rompt rien.
+ */
 export async function verifyAuditChain(prisma: PrismaClient, batchSize = 5000): Promise<ChainVerification> {
   let prevHash = GENESIS_HASH;
   let cursor: bigint | undefined;
   let count = 0;
+  let redacted = 0;
   for (;;) {
     const rows = await prisma.auditEvent.findMany({
       where: cursor === undefined ? {} : { id: { gt: cursor } },
       orderBy: { id: 'asc' },
       take: batchSize,
     });
-    if (rows.length === 0) return { ok: true, count };
+    if (rows.length === 0) return { ok: true, count, redacted };
     for (const row of rows) {
       if (row.prevHash !== prevHash) {
         return { ok: false, count, brokenAt: row.id, reason: `l'empreinte précédente enregistrée (${row.prevHash.slice(0, 12)}…) ne correspond pas à celle de l'événement qui le précède (${prevHash.slice(0, 12)}…)` };
       }
-      const expected = auditEventHash({
-        ...row,
-        before: (row.before as Record<string, unknown> | null) ?? null,
-        after: (row.after as Record<string, unknown> | null) ?? null,
-      });
+      const before = (row.before as Record<string, unknown> | null) ?? null;
+      const after = (row.after as Record<string, unknown> | null) ?? null;
+      if (row.payloadDigest !== null && row.redactedAt === null && auditPayloadDigest(before, after) !== row.payloadDigest) {
+        return { ok: false, count, brokenAt: row.id, reason: `son contenu ne correspond plus à son empreinte de contenu (${row.payloadDigest.slice(0, 12)}…)` };
+      }
+      const expected = auditEventHash({ ...row, before, after });
       if (expected !== row.hash) {
         return { ok: false, count, brokenAt: row.id, reason: `son contenu ne correspond plus à son empreinte (attendue ${expected.slice(0, 12)}…, enregistrée ${row.hash.slice(0, 12)}…)` };
       }
+      if (row.redactedAt !== null) redacted += 1;
       prevHash = row.hash;
       count += 1;
     }
