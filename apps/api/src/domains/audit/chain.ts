@@ -25,6 +25,8 @@ export interface AuditEventInput {
   internal?: boolean;
   before?: Record<string, unknown> | null;
   after?: Record<string, unknown> | null;
+  /** Jeton d'API par lequel l'opération a été faite (l'acteur est la personne qui l'a créé). */
+  apiTokenId?: string | null;
 }
 
 interface HashedFields extends Required<AuditEventInput> {
@@ -59,10 +61,12 @@ export function auditEventHash(event: HashedFields): string {
     parquetId: event.parquetId,
     internal: event.internal,
   };
+  // Le jeton d'API n'entre dans l'empreinte que s'il y en a un : les empreintes d'avant lui ne changent pas.
+  const token = event.apiTokenId ? { apiTokenId: event.apiTokenId } : {};
   const payload =
     event.payloadDigest === null
       ? canonicalJson({ ...common, before: event.before, after: event.after })
-      : canonicalJson({ ...common, payloadDigest: event.payloadDigest });
+      : canonicalJson({ ...common, ...token, payloadDigest: event.payloadDigest });
   return createHash('sha256').update(event.prevHash).update('\n').update(payload).digest('hex');
 }
 
@@ -86,6 +90,7 @@ export async function appendAuditEvent(tx: Prisma.TransactionClient, input: Audi
     administrationId: input.administrationId ?? null,
     parquetId: input.parquetId ?? null,
     internal: input.internal ?? false,
+    apiTokenId: input.apiTokenId ?? null,
     before: jsonSafe(input.before ?? null),
     after: jsonSafe(input.after ?? null),
     payloadDigest: null,
