@@ -1,3 +1,7 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pdfText } from './pdf-text.js';
 import { formatParisDateTime } from '../src/domains/documents/official-pdf.js';
@@ -113,5 +117,53 @@ describe('accusé de réception (GET /documents/signalements/…/accuse-de-recep
     expect(response.status).toBe(200);
     const text = await pdfText(Buffer.from(await response.arrayBuffer()));
     expect(text).toContain(`${w.parquet.name}, transféré depuis au ${w.otherParquet.name}`);
+  });
+
+  it('cite les pièces transmises avec le signalement (nom, taille, SHA-256), dans l’ordre du dépôt, et jamais les compléments', async () => {
+    const w = await createWorld(t);
+    const id = await createDraft(w.agent, w.parquet.code);
+    const storageDir = await mkdtemp(path.join(tmpdir(), 'infoparquet-accuse-'));
+    try {
+      const api = await startInstance({ STORAGE_DIR: storageDir });
+      const base = api.url.replace(/\/graphql$/, '');
+      const upload = async (files: { name: string; content: Buffer }[]) => {
+        const form = new FormData();
+        for (const file of files) form.append('file', new Blob([new Uint8Array(file.content)]), file.name);
+        const response = await fetch(`${base}/documents/signalements/${encodeURIComponent(id)}/pieces`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${w.agent.token}` },
+          body: form,
+        });
+        expect(response.status).toBe(201);
+      };
+      const files = [
+        { name: 'Procès-verbal de constat n° 2026-118.pdf', content: randomBytes(123_456) },
+        { name: 'photo étiquette.jpg', content: randomBytes(2048) },
+        { name: 'analyses.xlsx', content: randomBytes(1) },
+      ];
+      await upload(files.slice(0, 2));
+      await upload(files.slice(2));
+      await transmitDraft(w.agent, id);
+      const addition = { name: 'complément.pdf', content: randomBytes(999) };
+      await upload([addition]);
+
+      const response = await fetch(`${base}/documents/signalements/${encodeURIComponent(id)}/accuse-de-reception.pdf`, {
+        headers: { authorization: `Bearer ${w.clerk.token}` },
+      });
+      expect(response.status).toBe(200);
+      const text = await pdfText(Buffer.from(await response.arrayBuffer()));
+      const hash = (content: Buffer) => createHash('sha256').update(content).digest('hex');
+      const listing = text.slice(text.indexOf('Pièces transmises'), text.indexOf('Empreinte SHA-256 du contenu transmis'));
+      expect(listing).toBe(
+        'Pièces transmises ' +
+          `1. Procès-verbal de constat n° 2026-118.pdf — 123 456 octets SHA-256 : ${hash(files[0]!.content)} ` +
+          `2. photo étiquette.jpg — 2 048 octets SHA-256 : ${hash(files[1]!.content)} ` +
+          `3. analyses.xlsx — 1 octet SHA-256 : ${hash(files[2]!.content)} `,
+      );
+      expect(text).not.toContain('Aucune pièce jointe.');
+      expect(text).not.toContain(addition.name);
+    } finally {
+      await rm(storageDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,9 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createContext, type ContextDeps } from '../../context.js';
-import { AppError } from '../../errors.js';
+import type { ContextDeps } from '../../context.js';
 import { internalId } from '../../lib/global-id.js';
-import type { Viewer } from '../auth/sessions.js';
 import { renderAvisDeDecision } from './avis-de-decision.js';
+import { authenticate as authenticateRequest, decodeSegment, sendAppError, sendJson, splitUrl } from './http-common.js';
 import { AVIS_DE_DECISION_PATH, DOCUMENTS_PREFIX, PROOF_OF_DEPOSIT_PATH } from './paths.js';
 import { renderProofOfDeposit } from './proof-of-deposit.js';
 import { loadAvisDeDecision, loadProofOfDeposit, recordAvisDownload, recordDocumentDownload } from './repository.js';
@@ -14,31 +13,12 @@ import { loadAvisDeDecision, loadProofOfDeposit, recordAvisDownload, recordDocum
  * `…/avis-de-decision.pdf` (option `?decision=<identifiant>` pour l'avis d'une décision remplacée
  * depuis par une réouverture). Authentifiés comme
  * GraphQL (jeton Bearer ou cookie de session), dans le périmètre du demandeur, chaque
- * téléchargement consigné au journal.
+ * téléchargement consigné au journal. Les pièces jointes ont leurs routes (pieces/http.ts).
  */
-const HTTP_STATUS: Record<string, number> = {
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-};
-
-function sendJson(res: ServerResponse, status: number, code: string, error: string, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
-  res.end(JSON.stringify({ error, code }));
-}
 
 /** Nom de fichier sûr : ASCII, sans guillemet ni séparateur de chemin. */
 function attachmentName(document: 'accuse-de-reception' | 'avis-de-decision', reference: string): string {
   return `${document}-${reference.replace(/[^A-Za-z0-9-]/g, '_')}.pdf`;
-}
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return '';
-  }
 }
 
 /**
@@ -46,18 +26,7 @@ function decodeSegment(segment: string): string {
  * Yoga), sinon la traite entièrement.
  */
 export function createDocumentRoutes(deps: ContextDeps) {
-  /** Le demandeur authentifié, ou `null` après avoir répondu 401. */
-  async function authenticate(req: IncomingMessage, res: ServerResponse): Promise<Viewer | null> {
-    const headers = { get: (name: string) => headerValue(req, name) };
-    const context = await createContext(deps, headers.get('authorization'), { headers });
-    if (!context.viewer) {
-      sendJson(res, 401, 'UNAUTHENTICATED', 'Authentification requise : connectez-vous ou fournissez un jeton valide.', {
-        'www-authenticate': 'Bearer',
-      });
-      return null;
-    }
-    return context.viewer;
-  }
+  const authenticate = (req: IncomingMessage, res: ServerResponse) => authenticateRequest(deps, req, res);
 
   function sendPdf(req: IncomingMessage, res: ServerResponse, pdf: Buffer, filename: string) {
     res.writeHead(200, {
@@ -109,11 +78,7 @@ export function createDocumentRoutes(deps: ContextDeps) {
       if (proof) await serveProofOfDeposit(req, res, proof[1]!);
       else await serveAvisDeDecision(req, res, avis![1]!, query);
     } catch (error) {
-      if (error instanceof AppError) {
-        const code = String(error.extensions.code);
-        sendJson(res, HTTP_STATUS[code] ?? 400, code, error.message);
-        return;
-      }
+      if (sendAppError(res, error)) return;
       console.error('Document : erreur inattendue', error);
       if (!res.headersSent) sendJson(res, 500, 'INTERNAL_SERVER_ERROR', 'Erreur interne : le document n’a pas pu être produit. Réessayez ; si le problème persiste, signalez-le.');
       else res.destroy();
@@ -121,18 +86,9 @@ export function createDocumentRoutes(deps: ContextDeps) {
   }
 
   return function routeDocuments(req: IncomingMessage, res: ServerResponse): boolean {
-    const url = req.url ?? '/';
-    const queryAt = url.indexOf('?');
-    const pathname = queryAt === -1 ? url : url.slice(0, queryAt);
-    const search = queryAt === -1 ? '' : url.slice(queryAt + 1);
+    const { pathname, query } = splitUrl(req.url);
     if (!pathname.startsWith(DOCUMENTS_PREFIX)) return false;
-    void handle(req, res, pathname, new URLSearchParams(search));
+    void handle(req, res, pathname, query);
     return true;
   };
-}
-
-function headerValue(req: IncomingMessage, name: string): string | null {
-  const value = req.headers[name.toLowerCase()];
-  if (value === undefined) return null;
-  return Array.isArray(value) ? value.join(', ') : value;
 }

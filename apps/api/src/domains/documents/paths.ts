@@ -20,3 +20,24 @@ export function avisDeDecisionPath(signalementId: string, decisionId?: string): 
   const path = `/documents/signalements/${encodeURIComponent(encodeGlobalID('Signalement', signalementId))}/avis-de-decision.pdf`;
   return decisionId ? `${path}?decision=${encodeURIComponent(decisionId)}` : path;
 }
+
+/** L'envoi des pièces d'un signalement (POST multipart/form-data, un ou plusieurs champs `file`). */
+export const PIECES_UPLOAD_PATH = /^\/documents\/signalements\/([^/]+)\/pieces$/;
+
+export function piecesUploadPath(signalementId: string): string {
+  return `/documents/signalements/${encodeURIComponent(encodeGlobalID('Signalement', signalementId))}/pieces`;
+}
+
+/** Toutes les pièces visibles d'un signalement, en une archive ZIP. */
+export const PIECES_ARCHIVE_PATH = /^\/documents\/signalements\/([^/]+)\/pieces\.zip$/;
+
+export function piecesArchivePath(signalementId: string): string {
+  return `/documents/signalements/${encodeURIComponent(encodeGlobalID('Signalement', signalementId))}/pieces.zip`;
+}
+
+/** Une pièce, par son identifiant global. */
+export const PIECE_PATH = /^\/documents\/pieces\/([^/]+)$/;
+
+export function piecePath(pieceId: string): string {
+  return `/documents/pieces/${encodeURIComponent(encodeGlobalID('Piece', pieceId))}`;
+}

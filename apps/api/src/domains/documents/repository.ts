@@ -2,6 +2,7 @@ import type { Prisma, PrismaClient, Signalement } from '@infoparquet/db';
 import { AppError } from '../../errors.js';
 import { appendAuditEvent } from '../audit/chain.js';
 import type { Viewer } from '../auth/sessions.js';
+import { depositedPieces } from '../pieces/repository.js';
 import { findVisibleSignalement } from '../signalements/repository.js';
 import type { AvisDeDecision } from './avis-de-decision.js';
 import type { DepositedPiece, ProofOfDeposit } from './proof-of-deposit.js';
@@ -30,7 +31,7 @@ export async function loadProofOfDeposit(prisma: PrismaClient, viewer: Viewer, i
   if (signalement.status === 'DRAFT' || !signalement.reference || !signalement.transmittedAt || !signalement.contentHash) {
     throw new NotYetTransmittedError();
   }
-  const [administration, transmission, firstTransfer, currentParquet] = await Promise.all([
+  const [administration, transmission, firstTransfer, currentParquet, pieces] = await Promise.all([
     prisma.organization.findUniqueOrThrow({ where: { id: signalement.administrationId }, select: { name: true } }),
     prisma.statusChange.findFirst({
       where: { signalementId: signalement.id, action: 'transmit' },
@@ -45,6 +46,7 @@ export async function loadProofOfDeposit(prisma: PrismaClient, viewer: Viewer, i
     signalement.parquetId
       ? prisma.organization.findUnique({ where: { id: signalement.parquetId }, select: { id: true, name: true } })
       : null,
+    depositedPieces(prisma, signalement.id),
   ]);
   const originalParquet =
     firstTransfer && firstTransfer.organizationId !== currentParquet?.id
@@ -64,8 +66,8 @@ export async function loadProofOfDeposit(prisma: PrismaClient, viewer: Viewer, i
       title: signalement.title,
       contentHash: signalement.contentHash,
     },
-    // Pas encore de modèle de pièce : la liste viendra de lui, dans l'ordre de dépôt.
-    pieces: [],
+    // Les pièces transmises avec le signalement, dans l'ordre du dépôt ; jamais les compléments.
+    pieces,
   };
 }
 

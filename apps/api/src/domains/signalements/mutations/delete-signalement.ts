@@ -1,4 +1,5 @@
 import { builder } from '../../../builder.js';
+import { pieceStorage } from '../../pieces/storage.js';
 import { ROLES_FOR } from '../permissions.js';
 import { deleteDraft } from '../repository.js';
 import { SignalementRef } from '../schema.js';
@@ -14,7 +15,12 @@ builder.mutationField('deleteSignalement', (t) =>
     resolve: async (query, _root, args, context) => {
       const { viewer, current } = await loadForAction(context, args.id, 'delete');
       const last = await reload(context, query, current.id);
-      await deleteDraft(context.prisma, viewer, current);
+      const storageKeys = await deleteDraft(context.prisma, viewer, current);
+      // Après le commit : un effacement manqué ne laisse qu'un fichier orphelin, jamais une pièce sans fichier.
+      const storage = pieceStorage(context.env);
+      for (const key of storageKeys) {
+        await storage.remove(key).catch((error: unknown) => console.error('Brouillon supprimé : fichier de pièce non effacé', key, error));
+      }
       return last;
     },
   }),

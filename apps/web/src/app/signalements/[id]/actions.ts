@@ -116,3 +116,13 @@ function toState(errors: ApiError[]): ActionState {
         : first.message;
   return { error, fields, at: Date.now() };
 }
+
+const DeletePiece = graphql(`mutation DeletePiece($id: ID!) { deletePiece(id: $id) { id } }`);
+
+/** Retire une pièce d'un brouillon ; l'API vérifie tout (rôle, statut, périmètre). */
+export async function deletePiece(signalementId: string, pieceId: string): Promise<{ error?: string }> {
+  const result = await callApi(DeletePiece, { id: pieceId });
+  if (result.errors) return { error: result.errors[0]!.message };
+  revalidatePath(`/signalements/${encodeURIComponent(signalementId)}`);
+  return {};
+}

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { fr } from '@codegouvfr/react-dsfr';
+import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Breadcrumb } from '@codegouvfr/react-dsfr/Breadcrumb';
 import { CallOut } from '@codegouvfr/react-dsfr/CallOut';
 import { Download } from '@codegouvfr/react-dsfr/Download';
@@ -10,6 +11,7 @@ import { ApiCallError, callApi, queryApi } from '@/graphql/server';
 import { ACTION_LABELS, DECISION_LABELS, formatDateTime, PERSON_ROLE_LABELS, STATUS_LABELS, URGENCY_REASON_LABELS } from '@/lib/labels';
 import { isParquet, requireViewer } from '@/lib/viewer';
 import { LiveStatus } from './LiveStatus';
+import { Pieces } from './Pieces';
 import { SignalementActions } from './SignalementActions';
 
 export const metadata: Metadata = { title: 'Signalement' };
@@ -42,8 +44,12 @@ const DetailQuery = graphql(`
       decision { kind reasons decidedAt dismissalReason { code label } author { displayName } avisUrl avisReadAt avisReadBy { displayName } }
       history { id action fromStatus toStatus at comment actor { displayName } organization { name } }
       messages { id kind body createdAt author { displayName } }
+      pieces { id filename size sha256 createdAt addedAfterTransmission downloadPath uploadedBy { displayName } message { kind } }
+      piecesArchivePath
+      piecesUploadPath
       availableActions
     }
+    pieceMaxBytes
     parquets { code name }
     dismissalReasons { code label }
   }
@@ -58,9 +64,22 @@ const ParquetQuery = graphql(`
 
 const MESSAGE_TITLES = { INFORMATION_REQUEST: 'Demande de renseignements du parquet', INFORMATION_ANSWER: 'Réponse de l’administration', INTERNAL_NOTE: 'Note interne du parquet' } as const;
 
-export default async function SignalementPage({ params }: { params: Promise<{ id: string }> }) {
+/** Après le formulaire de création : ce qui n'a pas abouti, le brouillon étant enregistré. */
+const FORM_ERRORS = {
+  pieces: 'Le brouillon est enregistré, mais ses pièces jointes n’ont pas été déposées : joignez-les ci-dessous, puis transmettez.',
+  transmission: 'Le brouillon est enregistré, mais il n’a pas été transmis : vérifiez-le, puis transmettez-le.',
+} as const;
+
+export default async function SignalementPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const viewer = await requireViewer();
   const { id } = await params;
+  const formError = (await searchParams).erreur;
   const signalementId = decodeURIComponent(id);
   let data;
   try {
@@ -91,6 +110,10 @@ export default async function SignalementPage({ params }: { params: Promise<{ id
         </div>
         <div className={fr.cx('fr-col-12', 'fr-col-md-4')}>{s.status !== 'DRAFT' ? <LiveStatus signalementId={s.id} status={s.status} /> : null}</div>
       </div>
+
+      {s.status === 'DRAFT' && (formError === 'pieces' || formError === 'transmission') ? (
+        <Alert severity="warning" small description={FORM_ERRORS[formError]} className={fr.cx('fr-mb-3w')} />
+      ) : null}
 
       <SignalementActions
         available={s.availableActions}
@@ -173,6 +196,14 @@ export default async function SignalementPage({ params }: { params: Promise<{ id
               </ul>
             </>
           ) : null}
+          <Pieces
+            signalementId={s.id}
+            pieces={s.pieces}
+            archivePath={s.piecesArchivePath}
+            uploadPath={s.piecesUploadPath}
+            maxBytes={Number(data.pieceMaxBytes)}
+            isDraft={s.status === 'DRAFT'}
+          />
           {s.messages.length ? (
             <>
               <h2 className={fr.cx('fr-h4')}>Échanges</h2>

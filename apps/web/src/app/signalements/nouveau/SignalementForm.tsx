@@ -11,10 +11,12 @@ import { RadioButtons } from '@codegouvfr/react-dsfr/RadioButtons';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import { Stepper } from '@codegouvfr/react-dsfr/Stepper';
 import { Tag } from '@codegouvfr/react-dsfr/Tag';
+import { Upload } from '@codegouvfr/react-dsfr/Upload';
 import { signalementInputSchema } from '@infoparquet/validation';
 import { graphql } from '@/graphql/graphql';
 import { PERSON_ROLE_LABELS, URGENCY_REASON_LABELS } from '@/lib/labels';
-import { saveSignalement, type SignalementInput } from './actions';
+import { formatBytes } from '../[id]/format';
+import { createDraftForPieces, finishAfterPieces, saveSignalement, type SignalementInput } from './actions';
 
 const CommunesQuery = graphql(`query CommuneSearch($search: String!) { communes(search: $search, first: 8) { code name departement postalCodes } }`);
 const NatinfsQuery = graphql(`query NatinfSearch($search: String!) { natinfs(search: $search, first: 8) { code label } }`);
@@ -111,8 +113,10 @@ const stepOf = (field: string) => STEPS.findIndex((step) => (step.fields as read
  * Le formulaire du signalement, en étapes. Chaque étape est vérifiée avec les règles que l'API
  * appliquera ; les erreurs renvoyées par le serveur reviennent sur leur champ et leur étape.
  */
-export function SignalementForm({ parquets }: { parquets: { code: string; name: string }[] }) {
+export function SignalementForm({ parquets, pieceMaxBytes }: { parquets: { code: string; name: string }[]; pieceMaxBytes: number }) {
   const [draft, setDraft] = useState<Draft>(EMPTY);
+  const [files, setFiles] = useState<File[]>([]);
+  const [filesError, setFilesError] = useState<string | null>(null);
   const [step, setStep] = useState(0);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [serverError, setServerError] = useState<string | null>(null);
@@ -139,14 +143,40 @@ export function SignalementForm({ parquets }: { parquets: { code: string; name: 
       setStep(Math.min(...Object.keys(all).map(stepOf).filter((index) => index >= 0)));
       return;
     }
+    // Les refus que l'API ferait, dits avant d'envoyer quoi que ce soit.
+    const empty = files.find((file) => file.size === 0);
+    const tooLarge = files.find((file) => file.size > pieceMaxBytes);
+    if (empty || tooLarge) {
+      setFilesError(empty ? `Le fichier « ${empty.name} » est vide.` : `Le fichier « ${tooLarge!.name} » dépasse la taille maximale de ${formatBytes(pieceMaxBytes)}.`);
+      return;
+    }
+    const showErrors = (result: { error?: string; fields?: Record<string, string> }) => {
+      setServerError(result.error ?? null);
+      setErrors(result.fields ?? {});
+      const steps = Object.keys(result.fields ?? {}).map(stepOf).filter((index) => index >= 0);
+      if (steps.length) setStep(Math.min(...steps));
+    };
     startTransition(async () => {
-      const result = await saveSignalement(toInput(draft), transmit);
-      if (result?.error) {
-        setServerError(result.error);
-        setErrors(result.fields ?? {});
-        const steps = Object.keys(result.fields ?? {}).map(stepOf).filter((index) => index >= 0);
-        if (steps.length) setStep(Math.min(...steps));
+      if (files.length === 0) {
+        const result = await saveSignalement(toInput(draft), transmit);
+        if (result?.error) showErrors(result);
+        return;
       }
+      // Avec des pièces : le brouillon d'abord, puis les fichiers, puis la transmission.
+      const created = await createDraftForPieces(toInput(draft));
+      if (created.error || !created.id || !created.uploadPath) {
+        showErrors(created.error ? created : { error: 'Le brouillon n’a pas pu recevoir de pièces.' });
+        return;
+      }
+      const form = new FormData();
+      for (const file of files) form.append('file', file, file.name);
+      let failed = false;
+      try {
+        failed = (await fetch(created.uploadPath, { method: 'POST', body: form })).status !== 201;
+      } catch {
+        failed = true;
+      }
+      await finishAfterPieces(created.id, transmit, failed);
     });
   };
 
@@ -231,7 +261,31 @@ export function SignalementForm({ parquets }: { parquets: { code: string; name: 
 
           {step === 3 ? <RecipientStep draft={draft} update={update} parquets={parquets} err={err} /> : null}
 
-          {step === 4 ? <Review draft={draft} parquets={parquets} /> : null}
+          {step === 4 ? (
+            <>
+              <Review draft={draft} parquets={parquets} />
+              <Upload
+                className={fr.cx('fr-mt-4w')}
+                label="Pièces jointes (facultatif)"
+                hint={`Procès-verbaux, photos, tableurs… Plusieurs fichiers possibles, ${formatBytes(pieceMaxBytes)} au plus chacun. Elles sont transmises avec le signalement et figurent sur l’accusé de réception.`}
+                multiple
+                nativeInputProps={{
+                  name: 'file',
+                  onChange: (event) => {
+                    setFilesError(null);
+                    setFiles(Array.from(event.currentTarget.files ?? []));
+                  },
+                }}
+                {...(filesError ? { state: 'error' as const, stateRelatedMessage: filesError } : {})}
+              />
+              {files.length ? (
+                <p className={fr.cx('fr-text--sm', 'fr-mt-1w')} data-testid="pieces-choisies">
+                  {files.length > 1 ? `${files.length} fichiers choisis : ` : 'Fichier choisi : '}
+                  {files.map((file) => `${file.name} (${formatBytes(file.size)})`).join(', ')}
+                </p>
+              ) : null}
+            </>
+          ) : null}
 
           <ButtonsGroup
             inlineLayoutWhen="sm and up"

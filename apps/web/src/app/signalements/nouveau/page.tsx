@@ -7,11 +7,11 @@ import { SignalementForm } from './SignalementForm';
 
 export const metadata: Metadata = { title: 'Nouveau signalement' };
 
-const ParquetsQuery = graphql(`query ParquetsForForm { parquets { code name } }`);
+const ParquetsQuery = graphql(`query ParquetsForForm { parquets { code name } pieceMaxBytes }`);
 
 export default async function NouveauSignalementPage() {
   const viewer = await requireViewer();
   if (!canCreateSignalement(viewer)) redirect('/');
   const data = await queryApi(ParquetsQuery);
-  return <SignalementForm parquets={data.parquets} />;
+  return <SignalementForm parquets={data.parquets} pieceMaxBytes={Number(data.pieceMaxBytes)} />;
 }
