@@ -77,6 +77,8 @@ export async function seedDemoData(prisma: PrismaClient): Promise<void> {
       organizationCode: org.code,
     });
   }
+  // Le tableau de permanence : un magistrat de chaque parquet de démonstration qui en a un (alertes urgentes par courriel).
+  await prisma.user.updateMany({ where: { email: { in: ['magistrat@melun.demo', 'magistrat@marseille.demo'] } }, data: { onDuty: true } });
   const as = (email: string) => viewers.get(email)!;
   const melunClerk = as('greffe@melun.demo');
   const melunProsecutor = as('magistrat@melun.demo');
