@@ -10,7 +10,15 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'BAD_USER_INPUT'
   | 'INVALID_TRANSITION'
-  | 'CONFLICT';
+  | 'CONFLICT'
+  // Protections de l'API (security/) : débit, documents refusés avant exécution, requêtes HTTP.
+  | 'RATE_LIMITED'
+  | 'QUERY_TOO_COMPLEX'
+  | 'INTROSPECTION_DISABLED'
+  | 'EXECUTION_TIMEOUT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'BAD_REQUEST'
+  | 'CSRF_REFUSED';
 
 export class AppError extends GraphQLError {
   constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
