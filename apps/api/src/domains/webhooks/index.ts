@@ -1,0 +1,93 @@
+import type { PrismaClient } from '@infoparquet/db';
+import type { Env } from '../../env.js';
+import type { Realtime } from '../../realtime/index.js';
+import { dispatchWebhooks } from './dispatcher.js';
+import { sendDueWebhooks } from './sender.js';
+
+export type WebhooksEnv = Pick<
+  Env,
+  'NODE_ENV' | 'APP_URL' | 'WEBHOOK_ALLOWED_HOSTS' | 'WEBHOOK_RETRY_BASE_MS' | 'WEBHOOK_MAX_FAILURES' | 'WEBHOOK_POLL_MS' | 'WEBHOOK_DELIVERIES'
+>;
+
+/**
+ * Les livraisons partent hors des tests, ou quand WEBHOOK_DELIVERIES=true (tests qui les
+ * vérifient). Sur la base embarquée aussi : l'API n'y ouvre qu'une connexion (server.ts), si bien
+ * que le travailleur n'y croise aucune requête concurrente.
+ */
+export function webhooksEnabled(env: Pick<Env, 'NODE_ENV' | 'WEBHOOK_DELIVERIES'>): boolean {
+  return env.WEBHOOK_DELIVERIES ?? env.NODE_ENV !== 'test';
+}
+
+export interface Webhooks {
+  /** Un tour tout de suite (répartition puis envoi) ; les demandes se regroupent. */
+  wake(): void;
+  /** Attend la fin du tour en cours et des tours demandés pendant celui-ci. */
+  settle(): Promise<void>;
+  /** Arrête les tours et attend celui en cours : rien n'est laissé à moitié (la file est en base). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Les webhooks d'une instance de l'API. Un tour : le répartiteur met en file les livraisons des
+ * nouveaux événements du journal, puis l'expéditeur envoie celles qui sont dues. Un tour est
+ * demandé après chaque commit (signal « le journal a avancé », de cette instance ou d'une autre
+ * par Redis) et de toute façon toutes les WEBHOOK_POLL_MS millisecondes, ce qui réessaie aussi les
+ * livraisons refusées à leur échéance.
+ */
+export function startWebhooks(prisma: PrismaClient, env: WebhooksEnv, realtime?: Pick<Realtime, 'signals'>): Webhooks {
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+  const options = {
+    retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+    maxFailures: env.WEBHOOK_MAX_FAILURES,
+    allowedHosts: env.WEBHOOK_ALLOWED_HOSTS,
+    appUrl: env.APP_URL,
+  };
+
+  async function turn() {
+    await dispatchWebhooks(prisma);
+    await sendDueWebhooks(prisma, options);
+  }
+
+  function wake() {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = turn()
+      .catch((error: unknown) => console.error('[webhooks] tour impossible', error))
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          wake();
+        }
+      });
+  }
+
+  const timer = setInterval(wake, env.WEBHOOK_POLL_MS);
+  timer.unref();
+  const signals = realtime?.signals.subscribe('journal:advanced');
+  if (signals) {
+    void (async () => {
+      for await (const _signal of signals) wake();
+    })();
+  }
+  wake();
+
+  const settle = async () => {
+    while (running) await running;
+  };
+  return {
+    wake,
+    settle,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await signals?.return?.();
+      await settle();
+    },
+  };
+}
