@@ -1,15 +1,22 @@
+import type { IncomingMessage } from 'node:http';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { getOperationAST } from 'graphql';
 import type { PrismaClient } from '@infoparquet/db';
 import { createContext, type Context } from './context.js';
+import { graphqlUse } from './domains/api-tokens/operation.js';
 import type { Env } from './env.js';
 import type { Realtime } from './realtime/index.js';
 import { schema } from './schema/index.js';
+import { corsPolicy } from './security/cors.js';
+import { graphiqlEnabled, securityPlugins } from './security/index.js';
+import { clientAddress, type RateLimits } from './security/rate-limit.js';
 
 export interface AppDeps {
   prisma: PrismaClient;
   env: Env;
   realtime: Realtime;
+  /** Limites de débit partagées (http-server.ts) ; sans elles, aucune (l'application des tests en mémoire). */
+  rateLimits?: RateLimits | null;
 }
 
 export type App = YogaServerInstance<{ connectionParams?: Record<string, unknown> }, Context>;
@@ -30,27 +37,33 @@ function useJournalSignal(realtime: Realtime): Plugin {
 
 /**
  * L'application GraphQL, sans serveur : les tests l'appellent par `app.fetch`, `http-server.ts`
- * la branche sur un port avec les WebSockets. GraphiQL n'est servi que hors production.
+ * la branche sur un port avec les WebSockets. GraphiQL et l'introspection ne sont servis que hors
+ * production (sauf GRAPHIQL, GRAPHQL_INTROSPECTION) ; les protections sont dans security/.
  */
 export function buildApp(deps: AppDeps): App {
   return createYoga<{ connectionParams?: Record<string, unknown> }, Context>({
     schema,
     graphqlEndpoint: '/graphql',
-    graphiql: deps.env.NODE_ENV !== 'production' && { title: 'infoParquet — API GraphQL', subscriptionsProtocol: 'WS' },
+    graphiql: graphiqlEnabled(deps.env) && { title: 'infoParquet — API GraphQL', subscriptionsProtocol: 'WS' },
     landingPage: false,
     logging: deps.env.NODE_ENV === 'test' ? false : 'info',
     // Les erreurs inattendues restent masquées ; seules nos erreurs (avec un code) passent.
     maskedErrors: { errorMessage: 'Erreur interne : l’opération n’a pas abouti. Réessayez ; si le problème persiste, signalez-le.' },
-    plugins: [useJournalSignal(deps.realtime)],
+    plugins: [...securityPlugins(deps.env, deps.rateLimits), useJournalSignal(deps.realtime)],
     // Seule l'application web (WEB_ORIGINS) peut appeler l'API depuis un navigateur avec ses cookies.
-    cors: { origin: deps.env.WEB_ORIGINS, credentials: true },
+    cors: corsPolicy(deps.env.WEB_ORIGINS),
     // En HTTP le jeton vient de l'en-tête Authorization, sinon du cookie de session (navigateurs) ;
     // en WebSocket des connectionParams (websocket.ts y range aussi celui du cookie, origine vérifiée).
-    context: ({ request, connectionParams }) => {
+    context: (initial) => {
+      const { request, connectionParams, params } = initial;
+      // L'adresse du client (socket HTTP, ou requête d'ouverture de la WebSocket) et l'opération :
+      // un jeton d'API y vérifie son réseau autorisé et sa portée.
+      const req = (initial as { req?: IncomingMessage }).req;
+      const client = { ip: req ? clientAddress(req, deps.env.TRUST_PROXY) : null, use: () => graphqlUse(params) };
       const fromSocket = connectionParams?.authorization;
       return typeof fromSocket === 'string'
-        ? createContext(deps, fromSocket)
-        : createContext(deps, request?.headers.get('authorization'), request);
+        ? createContext(deps, fromSocket, null, client)
+        : createContext(deps, request?.headers.get('authorization'), request, client);
     },
   });
 }

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@infoparquet/db';
+import type { ClientInfo } from './domains/api-tokens/authenticate.js';
 import { bearerToken, findViewerByToken, type Viewer } from './domains/auth/sessions.js';
 import type { Env } from './env.js';
 import type { Realtime } from './realtime/index.js';
@@ -62,8 +63,10 @@ export async function createContext(
   deps: ContextDeps,
   authorization: string | null | undefined,
   request?: { headers: Pick<Headers, 'get'> } | null,
+  /** L'adresse du client et ce que fait la requête : un jeton d'API y vérifie son réseau et sa portée (et la consigne). */
+  client?: ClientInfo,
 ): Promise<Context> {
   const token = bearerToken(authorization) ?? cookieToken(deps.env, request);
-  const viewer = token ? await findViewerByToken(deps.prisma, token) : null;
+  const viewer = token ? await findViewerByToken(deps.prisma, token, new Date(), client) : null;
   return { ...deps, viewer };
 }

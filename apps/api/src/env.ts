@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_RETENTION_POLICY, parseRetentionPolicy } from './domains/retention/policy.js';
+import { DEFAULT_EXECUTION_TIMEOUT_MS } from './security/limits.js';
 
 /** Les origines de l'application web en développement (Next.js sur le port 3000). */
 export const DEFAULT_WEB_ORIGINS = 'http://127.0.0.1:3000,http://localhost:3000';
@@ -37,8 +39,98 @@ const schema = z.object({
         .min(1, 'WEB_ORIGINS : au moins une origine.'),
     )
     .transform((origins) => origins.map((origin) => new URL(origin).origin)),
+  /**
+   * Durées de conservation par statut (`STATUT=durée`, en années y, mois m ou jours d), appliquées
+   * par `npm run retention:purge` : un statut absent n'est jamais purgé.
+   */
+  RETENTION_POLICY: z
+    .string()
+    .default(DEFAULT_RETENTION_POLICY)
+    .transform((text, ctx) => {
+      try {
+        return parseRetentionPolicy(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Serveur SMTP des courriels (ex. smtp://utilisateur:secret@smtp.exemple.fr:587) ; sans lui, fichiers .eml dans EMAIL_DIR. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'SMTP_URL : une adresse smtp:// ou smtps://.' }).optional(),
+  /**
+   * Dossier des courriels écrits en fichiers .eml quand SMTP_URL n'est pas défini (page /dev/emails) ;
+   * par défaut `.data/emails` (un dossier temporaire sous NODE_ENV=test, voir notifications/delivery.ts).
+   */
+  EMAIL_DIR: z.string().optional(),
+  /** Expéditeur des courriels. */
+  EMAIL_FROM: z.string().default('infoParquet <ne-pas-repondre@infoparquet.justice.gouv.fr>'),
+  /** Adresse de l'application web, pour les liens des courriels. */
+  APP_URL: z
+    .url({ protocol: /^https?$/, error: 'APP_URL : une adresse http(s).' })
+    .default('http://127.0.0.1:3000')
+    .transform((url) => url.replace(/\/+$/, '')),
+  /** Heure (Europe/Paris) du récapitulatif quotidien des courriels. */
+  DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(8),
+  /** Relecture de sûreté du journal et de la boîte d'envoi par le notificateur. */
+  NOTIFY_POLL_MS: z.coerce.number().int().positive().default(1500),
+  /** Premier délai avant de réessayer un courriel refusé ; doublé à chaque échec, jusqu'à 15 minutes. */
+  EMAIL_RETRY_BASE_MS: z.coerce.number().int().positive().default(5000),
+  /** `true`/`false` : forcer ou couper l'envoi des courriels (par défaut, partout sauf sous NODE_ENV=test). */
+  EMAIL_NOTIFICATIONS: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === 'true')),
+  /** Dossier des pièces jointes (stockage local, domains/pieces/storage.ts) ; par défaut `.data/pieces`. */
+  STORAGE_DIR: z.string().default(path.resolve(import.meta.dirname, '../../../.data/pieces')),
+  /** Taille maximale d'une pièce, en octets (1 Gio par défaut). */
+  PIECE_MAX_BYTES: z.coerce.number().int().positive().default(1024 ** 3),
   /** Charge les données de démonstration dans une base vide (par défaut hors production). */
   SEED_DEMO_DATA: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === 'true')),
+  // ——— Protections de l'API (security/, README « Limites de l'API ») ———
+  /** `true`/`false` : introspection du schéma (par défaut, partout sauf en production). */
+  GRAPHQL_INTROSPECTION: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === 'true')),
+  /** `true`/`false` : page GraphiQL sur /graphql (par défaut, partout sauf en production ; elle a besoin de l'introspection). */
+  GRAPHIQL: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === 'true')),
+  /** Durée maximale d'exécution d'une lecture GraphQL, en millisecondes. */
+  GRAPHQL_EXECUTION_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_EXECUTION_TIMEOUT_MS),
+  /**
+   * Requêtes par minute et par adresse IP, par utilisateur, par jeton d'API ; 0 coupe la limite.
+   * Par défaut 1200, 600 et 1200 (security/limits.ts), aucune sous NODE_ENV=test.
+   */
+  RATE_LIMIT_PER_MINUTE_IP: z.coerce.number().int().min(0).optional(),
+  RATE_LIMIT_PER_MINUTE_USER: z.coerce.number().int().min(0).optional(),
+  RATE_LIMIT_PER_MINUTE_TOKEN: z.coerce.number().int().min(0).optional(),
+  /** Préfixe des compteurs de débit dans Redis (plusieurs déploiements sur un même Redis). */
+  RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('infoparquet:debit'),
+  /**
+   * Nombre de mandataires (reverse proxies) de confiance devant l'API : l'adresse du client est
+   * alors lue dans X-Forwarded-For. 0 (défaut) : l'adresse de la connexion.
+   */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /**
+   * Hôtes de webhooks dispensés de la vérification d'adresse publique et autorisés en http (noms ou
+   * adresses, séparés par des virgules) : pour les tests et la recette, jamais en production.
+   */
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((host) => host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1')).filter(Boolean)),
+  /** Premier délai avant de réessayer une livraison de webhook refusée ; doublé à chaque échec, jusqu'à une heure. */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
+  /** Échecs consécutifs après lesquels une adresse de webhook est désactivée (et ses responsables prévenus). */
+  WEBHOOK_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(10),
+  /** Relecture du journal et de la file des livraisons de webhooks. */
+  WEBHOOK_POLL_MS: z.coerce.number().int().positive().default(1000),
+  /** `true`/`false` : forcer ou couper les livraisons de webhooks (par défaut, avec DATABASE_URL et hors NODE_ENV=test). */
+  WEBHOOK_DELIVERIES: z
     .enum(['true', 'false'])
     .optional()
     .transform((value) => (value === undefined ? undefined : value === 'true')),

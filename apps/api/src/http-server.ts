@@ -1,17 +1,26 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PrismaClient } from '@infoparquet/db';
 import { buildApp, type App } from './app.js';
 import { createDocumentRoutes } from './domains/documents/http.js';
+import { createPieceRoutes } from './domains/pieces/http.js';
+import { notificationsEnabled, startNotifications, type Notifications } from './domains/notifications/index.js';
+import { createDevEmailRoutes } from './domains/notifications/dev-page.js';
+import { startWebhooks, webhooksEnabled, type Webhooks } from './domains/webhooks/index.js';
 import type { Env } from './env.js';
 import { startEscalation } from './realtime/escalation.js';
 import { createRealtime, type Realtime } from './realtime/index.js';
 import { attachWebSockets } from './realtime/websocket.js';
+import { admitAddress, rateLimitSettings, startRateLimits } from './security/rate-limit.js';
 
 export interface ApiServer {
   server: Server;
   app: App;
   realtime: Realtime;
+  /** Courriels (notificateur, récapitulatif, expéditeur) ; `null` quand ils sont coupés (EMAIL_NOTIFICATIONS). */
+  notifications: Notifications | null;
+  /** Webhooks (répartiteur et expéditeur) ; `null` quand ils sont coupés (WEBHOOK_DELIVERIES). */
+  webhooks: Webhooks | null;
   /** http://hôte:port/graphql */
   url: string;
   port: number;
@@ -25,18 +34,36 @@ export interface ApiServer {
 export async function startApiServer(prisma: PrismaClient, env: Env): Promise<ApiServer> {
   const realtime = createRealtime(prisma, { redisUrl: env.REDIS_URL, pollIntervalMs: env.EVENT_POLL_MS });
   await realtime.hub.start();
-  const app = buildApp({ prisma, env, realtime });
+  // Limites de débit (par adresse ici, par utilisateur dans Yoga), partagées par Redis s'il est configuré.
+  const rateLimits = await startRateLimits(rateLimitSettings(env));
+  const app = buildApp({ prisma, env, realtime, rateLimits });
   // Les documents (PDF) hors GraphQL, tout le reste à Yoga.
   const routeDocuments = createDocumentRoutes({ prisma, env, realtime });
-  const server = createServer((req, res) => {
-    if (!routeDocuments(req, res)) void app(req, res);
-  });
-  const sockets = attachWebSockets(server, app, { prisma, realtime, webOrigins: env.WEB_ORIGINS });
+  // Les pièces jointes (envoi et téléchargement en flux), avant les documents : mêmes préfixes.
+  const routePieces = createPieceRoutes({ prisma, env, realtime });
+  // La page de développement des courriels (/dev/emails), 404 en production ou avec SMTP_URL.
+  const routeDevEmails = createDevEmailRoutes(env);
+  const dispatch = (req: IncomingMessage, res: ServerResponse) => {
+    if (!routePieces(req, res) && !routeDocuments(req, res) && !routeDevEmails(req, res)) void app(req, res);
+  };
+  // La limite par adresse passe avant toute route (security/rate-limit.ts).
+  const server = createServer(
+    rateLimits
+      ? (req, res) => {
+          void admitAddress(rateLimits, req, res).then((admitted) => {
+            if (admitted) dispatch(req, res);
+          });
+        }
+      : dispatch,
+  );
+  const sockets = attachWebSockets(server, app, { prisma, realtime, webOrigins: env.WEB_ORIGINS, trustProxy: env.TRUST_PROXY, rateLimits });
   const escalation = startEscalation(prisma, {
     delayMs: env.ESCALATION_DELAY_MINUTES * 60_000,
     intervalMs: env.ESCALATION_CHECK_SECONDS * 1000,
     onEscalated: () => realtime.journalAdvanced(),
   });
+  const notifications = notificationsEnabled(env) ? startNotifications(prisma, env, realtime) : null;
+  const webhooks = webhooksEnabled(env) ? startWebhooks(prisma, env, realtime) : null;
   await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
   const { port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
@@ -44,15 +71,20 @@ export async function startApiServer(prisma: PrismaClient, env: Env): Promise<Ap
     server,
     app,
     realtime,
+    notifications,
+    webhooks,
     url: `http://${env.HOST}:${port}/graphql`,
     port,
     close() {
       closing ??= (async () => {
         await escalation.stop();
+        await notifications?.stop();
+        await webhooks?.stop();
         await sockets.close();
         await realtime.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await rateLimits?.close();
       })();
       return closing;
     },

@@ -14,7 +14,10 @@ async function main() {
     console.info(`[db] base embarquée (PGlite) dans ${env.EMBEDDED_DATABASE_DIR}`);
   }
   await migrateDatabase(databaseUrl);
-  const prisma = createPrismaClient(databaseUrl, { maxConnections: embedded ? 4 : 10 });
+  // La base embarquée sert le protocole filaire à un client à la fois : des requêtes simultanées
+  // sur plusieurs connexions s'y mélangent (« bind message supplies N parameters… »). Une seule
+  // connexion, donc ; les écritures s'y succèdent, ce qui suffit à une démonstration ou un poste.
+  const prisma = createPrismaClient(databaseUrl, { maxConnections: embedded ? 1 : 10 });
 
   const seed = env.SEED_DEMO_DATA ?? env.NODE_ENV !== 'production';
   if (seed && (await prisma.organization.count()) === 0) {

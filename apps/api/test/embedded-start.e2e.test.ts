@@ -14,7 +14,15 @@ const children: ChildProcess[] = [];
 let dataDir = '';
 
 async function startServer(): Promise<{ url: string; child: ChildProcess; output: () => string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', EMBEDDED_DATABASE_DIR: dataDir, NODE_ENV: 'development' };
+  // Courriels (.eml) et pièces dans le dossier temporaire du test, pas dans le .data du dépôt.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: '0',
+    EMBEDDED_DATABASE_DIR: dataDir,
+    EMAIL_DIR: path.join(dataDir, 'courriels'),
+    STORAGE_DIR: path.join(dataDir, 'pieces'),
+    NODE_ENV: 'development',
+  };
   delete env.DATABASE_URL;
   delete env.TEST_DATABASE_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: apiDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -76,6 +84,26 @@ describe('démarrage sur la base embarquée', () => {
     expect(status).toBe('TRANSMITTED');
     // La démo a déjà transmis trois signalements à Melun : celui-ci est le quatrième.
     expect(reference).toBe(`IP-${new Date().getFullYear()}-MELUN-000004`);
+
+    // Dix agents à la fois (plus les tâches de fond : courriels, escalade, temps réel) : la base
+    // embarquée ne sert qu'une connexion, aucune requête ne doit échouer ni se mélanger à une autre.
+    const burst = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => {
+        const draft = await gql(
+          first.url,
+          `mutation($input: SignalementInput!) { createSignalement(input: $input) { id } }`,
+          { input: { parquetCode: 'MELUN', title: `Rafale ${i}`, facts: 'Transmissions simultanées sur la base embarquée.', factsDate: 'Novembre 2026', urgent: i % 2 === 0, urgencyReason: i % 2 === 0 ? 'DANGER_TO_PERSONS' : null } },
+          token,
+        );
+        expect(draft.errors).toBeUndefined();
+        const sent = await gql(first.url, `mutation($id: ID!) { transmitSignalement(id: $id) { reference } }`, { id: draft.data.createSignalement.id }, token);
+        expect(sent.errors).toBeUndefined();
+        return sent.data.transmitSignalement.reference as string;
+      }),
+    );
+    const year = new Date().getFullYear();
+    expect(burst.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `IP-${year}-MELUN-${String(i + 5).padStart(6, '0')}`));
+    expect(first.output()).not.toMatch(/bind message supplies|Erreur interne/);
     await stop(first.child);
 
     const second = await startServer();

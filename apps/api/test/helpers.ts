@@ -75,7 +75,8 @@ export function setupIntegration(): TestContext {
 export async function resetDatabase(prisma: PrismaClient): Promise<void> {
   await prisma.$executeRawUnsafe(
     'TRUNCATE audit_event, piece, message, decision, status_change, reference_counter, signalement, signalement_tombstone, ' +
-      'digest_item, outgoing_email, notification_cursor, notification_preference, session, app_user, organization RESTART IDENTITY CASCADE',
+      'digest_item, outgoing_email, notification_cursor, notification_preference, webhook_delivery, webhook_endpoint, api_token, ' +
+      'session, app_user, organization RESTART IDENTITY CASCADE',
   );
 }
 

@@ -29,6 +29,7 @@ const webDir = path.resolve(import.meta.dirname, '..');
 const apiDir = path.resolve(webDir, '../api');
 const appDir = path.join(import.meta.dirname, '.app');
 const logDir = path.join(import.meta.dirname, '.logs');
+const e2eDataDir = path.join(import.meta.dirname, '.data');
 const require = createRequire(import.meta.url);
 
 declare module 'vitest' {
@@ -52,6 +53,7 @@ export default async function setup(project: TestProject) {
     await migrateDatabase(databaseUrl, { quiet: true });
     log(`base ${new URL(databaseUrl).pathname.slice(1)} recréée et migrée`);
 
+    await rm(e2eDataDir, { recursive: true, force: true });
     const apiPort = await choosePort('E2E_API_PORT', 4000);
     const webPort = await choosePort('E2E_WEB_PORT', 3000, [apiPort]);
     const apiUrl = `http://127.0.0.1:${apiPort}/graphql`;
@@ -70,6 +72,9 @@ export default async function setup(project: TestProject) {
       EVENT_POLL_MS: '2000',
       SESSION_TTL_HOURS: '12',
       WEB_ORIGINS: `${webUrl},http://localhost:${webPort}`,
+      // Pièces et courriels (.eml) de ce lancement dans e2e/.data (ignoré par git, vidé à chaque lancement).
+      STORAGE_DIR: path.join(e2eDataDir, 'pieces'),
+      EMAIL_DIR: path.join(e2eDataDir, 'courriels'),
     };
     delete apiEnv.REDIS_URL;
     delete apiEnv.TEST_DATABASE_URL;

@@ -25,6 +25,7 @@ const EVENT_KIND_LABELS: Record<SignalementEventKind, string> = {
   CLOSED: 'Clôturé.',
   URGENCY_CHANGED: 'Urgence confirmée ou levée.',
   ESCALATED: 'Alerte : urgent toujours pas enregistré.',
+  PURGED: 'Purgé à l’échéance de sa durée de conservation ; une pierre tombale en garde la trace.',
 };
 import type { Feed, LiveEvent } from './hub.js';
 
@@ -38,7 +39,7 @@ const UrgentQueueEventKindEnum = builder.enumType('UrgentQueueEventKind', {
   },
 });
 
-const SignalementEventKindEnum = builder.enumType('SignalementEventKind', {
+export const SignalementEventKindEnum = builder.enumType('SignalementEventKind', {
   description: 'Nature d’un changement de signalement.',
   values: Object.fromEntries(
     Object.values(SIGNALEMENT_EVENT_KINDS).map((kind) => [kind, { description: EVENT_KIND_LABELS[kind] }]),

@@ -8,6 +8,8 @@ import { sessionTokenFromCookie } from '../context.js';
 import { bearerToken, findViewerByToken } from '../domains/auth/sessions.js';
 import { DEFAULT_WEB_ORIGINS } from '../env.js';
 import { AppError } from '../errors.js';
+import { clientAddress, type RateLimits } from '../security/rate-limit.js';
+import { MAX_BODY_BYTES } from '../security/limits.js';
 import { HubSubscription } from './hub.js';
 import type { Realtime } from './index.js';
 
@@ -15,10 +17,12 @@ import type { Realtime } from './index.js';
  * Codes de fermeture des WebSockets (documentés pour les partenaires dans le README) :
  * - 4401 : aucun jeton, ni dans `connectionParams.authorization` ni dans le cookie `ip_session` ;
  * - 4403 : jeton inconnu, expiré ou révoqué, à la connexion ou plus tard (déconnexion, expiration,
- *   compte désactivé) ; ou cookie de session présenté par une page d'une origine non autorisée.
+ *   compte désactivé) ; ou cookie de session présenté par une page d'une origine non autorisée ;
+ * - 1013 (« réessayez plus tard ») : limite de débit par adresse atteinte à l'ouverture.
  */
 export const CLOSE_UNAUTHENTICATED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
+export const CLOSE_RATE_LIMITED = 1013;
 
 interface SocketRoot {
   execute: (args: ExecutionArgs) => Promise<ExecutionResult>;
@@ -56,10 +60,22 @@ export interface WebSocketDeps {
   realtime: Realtime;
   /** Origines de l'application web autorisées à s'authentifier par le cookie (env WEB_ORIGINS). */
   webOrigins?: readonly string[];
+  /** Mandataires de confiance devant l'API (env TRUST_PROXY), pour l'adresse du client d'un jeton d'API. */
+  trustProxy?: number;
+  /** Limites de débit : chaque ouverture de connexion compte comme une requête de son adresse. */
+  rateLimits?: RateLimits | null;
+}
+
+/** Une raison de fermeture tient en 123 octets (RFC 6455) : coupée avant, sans casser un caractère. */
+function closeReason(message: string): string {
+  let reason = message;
+  while (Buffer.byteLength(reason) > 123) reason = `${reason.slice(0, -2)}…`;
+  return reason;
 }
 
 export function attachWebSockets(server: Server, app: App, deps: WebSocketDeps) {
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+  // Un message ne dépasse pas la taille d'un corps de requête GraphQL HTTP (sinon fermeture 1009).
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: MAX_BODY_BYTES });
   const webOrigins = new Set(deps.webOrigins ?? DEFAULT_WEB_ORIGINS.split(','));
   const socketsBySession = new Map<string, Set<WebSocket>>();
   const expiryTimers = new Map<WebSocket, NodeJS.Timeout>();
@@ -79,6 +95,12 @@ export function attachWebSockets(server: Server, app: App, deps: WebSocketDeps) 
       onConnect: async (ctx) => {
         let token = bearerToken(typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined);
         const socket = ctx.extra.socket;
+        // Avant toute lecture en base : une adresse qui a épuisé sa limite n'ouvre plus de connexion.
+        const admitted = deps.rateLimits && (await deps.rateLimits.consume({ kind: 'ip', id: clientAddress(ctx.extra.request, deps.trustProxy ?? 0) }));
+        if (admitted && !admitted.allowed) {
+          socket.close(CLOSE_RATE_LIMITED, `Trop de requêtes : réessayez dans ${Math.max(1, admitted.resetSeconds)} s`);
+          return false;
+        }
         if (token === undefined) {
           // Un navigateur ne peut pas poser d'en-tête sur une WebSocket : il présente le cookie de
           // session. Le navigateur l'envoie aussi quand une page d'un autre site ouvre la socket
@@ -98,8 +120,20 @@ export function attachWebSockets(server: Server, app: App, deps: WebSocketDeps) 
           socket.close(CLOSE_UNAUTHENTICATED, 'Authentification requise');
           return false;
         }
-        const viewer = await findViewerByToken(deps.prisma, token);
-        const session = viewer && (await deps.prisma.session.findUnique({ where: { id: viewer.sessionId }, select: { expiresAt: true } }));
+        let viewer;
+        try {
+          viewer = await findViewerByToken(deps.prisma, token, new Date(), {
+            ip: clientAddress(ctx.extra.request, deps.trustProxy ?? 0),
+            use: () => ({ scope: 'READ', operation: 'connexion WebSocket' }),
+          });
+        } catch (error) {
+          // Jeton d'API refusé (révoqué, expiré, réseau non autorisé…) : la raison accompagne la fermeture.
+          if (!(error instanceof AppError)) throw error;
+          socket.close(CLOSE_FORBIDDEN, closeReason(error.message));
+          return false;
+        }
+        // Un jeton d'API porte son échéance ; une session, la sienne.
+        const session = viewer?.apiToken ?? (viewer && (await deps.prisma.session.findUnique({ where: { id: viewer.sessionId }, select: { expiresAt: true } })));
         if (!viewer || !session) {
           socket.close(CLOSE_FORBIDDEN, 'Jeton invalide ou session terminée');
           return false;
@@ -129,16 +163,24 @@ export function attachWebSockets(server: Server, app: App, deps: WebSocketDeps) 
             ? { ...ctx.connectionParams, authorization: `Bearer ${ctx.extra.cookieToken}` }
             : ctx.connectionParams,
         });
-        const args: ExecutionArgs = {
-          schema,
-          operationName: payload.operationName ?? null,
-          document: parse(payload.query),
-          variableValues: payload.variables ?? null,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe, socket: ctx.extra.socket, id } satisfies SocketRoot,
-        };
-        const errors = validate(args.schema, args.document);
-        return errors.length > 0 ? errors : args;
+        // Un document refusé (syntaxe, limites de security/) ou une limite de débit atteinte répond
+        // une erreur à cette opération ; levée ici, elle fermerait toute la socket (4500).
+        try {
+          const document = parse(payload.query);
+          const errors = validate(schema, document);
+          if (errors.length > 0) return errors;
+          return {
+            schema,
+            operationName: payload.operationName ?? null,
+            document,
+            variableValues: payload.variables ?? null,
+            contextValue: await contextFactory(),
+            rootValue: { execute, subscribe, socket: ctx.extra.socket, id } satisfies SocketRoot,
+          } satisfies ExecutionArgs;
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
       },
       execute: (args) => (args.rootValue as SocketRoot).execute(args),
       subscribe: (args) => subscribeShared(args, shared),

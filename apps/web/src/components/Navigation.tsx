@@ -7,8 +7,12 @@ export interface NavigationLink {
   href: string;
 }
 
+/** Les choix de courriels, pour toute personne connectée (page /preferences). */
+const NOTIFICATIONS_LINK: NavigationLink = { text: 'Mes notifications', href: '/preferences' };
+
 /** Menu principal ; l'entrée de la page courante est marquée (aria-current). */
-export function Navigation({ links }: { links: NavigationLink[] }) {
+export function Navigation({ links: pageLinks }: { links: NavigationLink[] }) {
+  const links = [...pageLinks, NOTIFICATIONS_LINK];
   const pathname = usePathname();
   const active = links
     .filter((link) => pathname === link.href || pathname.startsWith(`${link.href}/`))

@@ -1,5 +1,5 @@
 import 'server-only';
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { print } from 'graphql';
 import type { TadaDocumentNode } from 'gql.tada';
 
@@ -27,6 +27,17 @@ export async function sessionToken(): Promise<string | undefined> {
 }
 
 /**
+ * L'adresse du navigateur, transmise à l'API dans `X-Forwarded-For` : sans elle, toutes les requêtes
+ * relayées viendraient de l'adresse du serveur Next.js et partageraient une seule limite de débit
+ * par adresse. Next.js (`next start`) ajoute l'adresse de la socket du navigateur à l'en-tête ;
+ * l'API ne le lit que si TRUST_PROXY compte ce relais parmi les mandataires de confiance.
+ */
+export function forwardedFor(source: Pick<Headers, 'get'>): Record<string, string> {
+  const value = source.get('x-forwarded-for');
+  return value ? { 'x-forwarded-for': value } : {};
+}
+
+/**
  * Appelle l'API depuis le serveur Next.js avec le jeton du cookie. Les composants serveur et
  * les actions serveur passent par là : le jeton ne quitte jamais le serveur.
  */
@@ -38,7 +49,11 @@ export async function callApi<Data, Variables>(
   const bearer = token ?? (await sessionToken());
   const response = await fetch(API_URL, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...forwardedFor(await headers()),
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+    },
     body: JSON.stringify({ query: print(document), variables }),
     cache: 'no-store',
   });

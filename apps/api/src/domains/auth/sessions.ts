@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { OrganizationKind, PrismaClient, Role } from '@infoparquet/db';
+import { authenticateApiToken, type ApiTokenViewer, type ClientInfo } from '../api-tokens/authenticate.js';
+import { isApiToken } from '../api-tokens/token.js';
 
 /** Qui fait la requête : l'utilisateur d'une session valide, avec son organisation. */
 export interface Viewer {
@@ -9,6 +11,12 @@ export interface Viewer {
   organizationId: string;
   organizationKind: OrganizationKind;
   organizationCode: string;
+  /**
+   * Le jeton d'API de la requête, s'il y en a un : `userId` est alors la personne qui l'a créé (elle
+   * en répond au journal), `role` le rôle effectif du jeton (api-tokens/permissions.ts) et
+   * `sessionId` l'identifiant du jeton.
+   */
+  apiToken?: ApiTokenViewer;
 }
 
 export function hashToken(token: string): string {
@@ -33,7 +41,9 @@ const TOUCH_INTERVAL_MS = 5 * 60 * 1000;
  * Retrouve la session d'un jeton : inconnue, révoquée, expirée ou d'un compte désactivé donne
  * `null`. La date de dernière utilisation n'est réécrite qu'au plus toutes les cinq minutes.
  */
-export async function findViewerByToken(prisma: PrismaClient, token: string, now = new Date()): Promise<Viewer | null> {
+export async function findViewerByToken(prisma: PrismaClient, token: string, now = new Date(), client: ClientInfo = {}): Promise<Viewer | null> {
+  // Le même en-tête porte un jeton de session (ips_…) ou un jeton d'API (ipk_…), qui a ses propres refus.
+  if (isApiToken(token)) return authenticateApiToken(prisma, token, { ...client, now });
   const session = await prisma.session.findUnique({
     where: { tokenHash: hashToken(token) },
     select: {

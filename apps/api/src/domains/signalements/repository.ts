@@ -67,11 +67,12 @@ export async function createDraft(prisma: PrismaClient, viewer: Viewer, input: S
       },
     });
     await tx.statusChange.create({
-      data: { signalementId: created.id, fromStatus: null, toStatus: 'DRAFT', action: 'create', actorId: viewer.userId, organizationId: viewer.organizationId },
+      data: { signalementId: created.id, fromStatus: null, toStatus: 'DRAFT', action: 'create', actorId: viewer.userId, organizationId: viewer.organizationId, apiTokenId: viewer.apiToken?.id },
     });
     await appendAuditEvent(tx, {
       actorId: viewer.userId,
       organizationId: viewer.organizationId,
+      apiTokenId: viewer.apiToken?.id,
       action: 'SIGNALEMENT_CREATED',
       ...auditScope(created),
       // Un brouillon n'est pas encore adressé : le parquet ne le voit pas.
@@ -91,6 +92,7 @@ export async function updateDraft(prisma: PrismaClient, viewer: Viewer, current:
     await appendAuditEvent(tx, {
       actorId: viewer.userId,
       organizationId: viewer.organizationId,
+      apiTokenId: viewer.apiToken?.id,
       action: 'SIGNALEMENT_UPDATED',
       ...auditScope(current),
       parquetId: null,
@@ -100,19 +102,26 @@ export async function updateDraft(prisma: PrismaClient, viewer: Viewer, current:
   });
 }
 
-export async function deleteDraft(prisma: PrismaClient, viewer: Viewer, current: Signalement): Promise<void> {
+/**
+ * Supprime un brouillon et, par cascade, ses pièces ; renvoie les clés de stockage de leurs
+ * fichiers, que l'appelant efface après le commit (jamais une ligne sans son fichier).
+ */
+export async function deleteDraft(prisma: PrismaClient, viewer: Viewer, current: Signalement): Promise<string[]> {
   assertTransition('delete', current.status);
-  await prisma.$transaction(async (tx) => {
+  return prisma.$transaction(async (tx) => {
+    const pieces = await tx.piece.findMany({ where: { signalementId: current.id }, select: { storageKey: true } });
     const { count } = await tx.signalement.deleteMany({ where: { id: current.id, version: current.version, status: 'DRAFT' } });
     if (count === 0) throw new ConflictError();
     await appendAuditEvent(tx, {
       actorId: viewer.userId,
       organizationId: viewer.organizationId,
+      apiTokenId: viewer.apiToken?.id,
       action: 'SIGNALEMENT_DELETED',
       ...auditScope(current),
       parquetId: null,
       before: snapshot(current),
     });
+    return pieces.map((piece) => piece.storageKey);
   });
 }
 
@@ -141,6 +150,7 @@ export async function transmit(prisma: PrismaClient, viewer: Viewer, current: Si
     await appendAuditEvent(tx, {
       actorId: viewer.userId,
       organizationId: viewer.organizationId,
+      apiTokenId: viewer.apiToken?.id,
       action: 'SIGNALEMENT_TRANSMITTED',
       ...auditScope(current),
       before: { status: current.status },
@@ -196,6 +206,7 @@ export async function applyTransition(
     await appendAuditEvent(tx, {
       actorId: viewer.userId,
       organizationId: viewer.organizationId,
+      apiTokenId: viewer.apiToken?.id,
       action: AUDIT_ACTIONS[action],
       ...auditScope({ ...current, parquetId }),
       internal: change.internal ?? false,
@@ -212,6 +223,7 @@ export async function recordView(prisma: PrismaClient, viewer: Viewer, signaleme
     await appendAuditEvent(tx, {
       actorId: viewer.userId,
       organizationId: viewer.organizationId,
+      apiTokenId: viewer.apiToken?.id,
       action: 'SIGNALEMENT_VIEWED',
       ...auditScope(signalement),
       internal: true,
@@ -237,6 +249,7 @@ async function recordHistory(tx: Tx, viewer: Viewer, current: Signalement, actio
       action,
       actorId: viewer.userId,
       organizationId: viewer.organizationId,
+      apiTokenId: viewer.apiToken?.id,
       comment,
     },
   });

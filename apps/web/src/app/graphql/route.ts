@@ -1,4 +1,4 @@
-import { API_URL, sessionToken } from '@/graphql/server';
+import { API_URL, forwardedFor, sessionToken } from '@/graphql/server';
 
 /**
  * Relais GraphQL du navigateur vers l'API : le jeton est pris dans le cookie httpOnly et posé
@@ -16,6 +16,7 @@ export async function POST(request: Request): Promise<Response> {
     headers: {
       'content-type': 'application/json',
       accept: request.headers.get('accept') ?? 'application/graphql-response+json, application/json',
+      ...forwardedFor(request.headers),
       ...(token ? { authorization: `Bearer ${token}` } : {}),
     },
     body: await request.text(),

@@ -1,10 +1,12 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { fr } from '@codegouvfr/react-dsfr';
 import { graphql } from '@/graphql/graphql';
 import { queryApi } from '@/graphql/server';
 import { canManageMembers, isParquet, requireViewer, ROLE_LABELS } from '@/lib/viewer';
 import { CreateMemberForm, MemberRow } from './MemberForms';
+import { OnDutyRoster } from './OnDutyRoster';
 
 export const metadata: Metadata = { title: 'Organisation' };
 
@@ -21,6 +23,9 @@ export default async function OrganisationPage() {
   return (
     <>
       <h1>{viewer.organization.name}</h1>
+      <p>
+        <Link href="/organisation/acces-api">Accès API : jetons des logiciels et webhooks</Link>
+      </p>
       <h2 className={fr.cx('fr-h4')}>Membres</h2>
       <div className={fr.cx('fr-table')}>
         <div className={fr.cx('fr-table__wrapper')}>
@@ -48,6 +53,7 @@ export default async function OrganisationPage() {
       </div>
       <h2 className={fr.cx('fr-h4', 'fr-mt-4w')}>Ajouter un membre</h2>
       <CreateMemberForm roles={roles} />
+      {viewer.role === 'HEAD' ? <OnDutyRoster /> : null}
     </>
   );
 }
