@@ -82,6 +82,18 @@ describe('saisies invalides', () => {
     expect(result.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'reference' }] });
   });
 
+  it('un identifiant global dont l’identifiant interne n’est pas un uuid : introuvable, comme un inconnu (trouvé par le fuzz)', async () => {
+    const w = await createWorld(t);
+    const notUuid = Buffer.from('Signalement:1').toString('base64');
+    const unknown = Buffer.from('Signalement:00000000-0000-4000-8000-000000000000').toString('base64');
+    const query = `query($id: ID!) { signalement(id: $id) { id } }`;
+    const answer = await w.agent.client.gql(query, { id: notUuid });
+    expect(errorCode(answer)).toBe('NOT_FOUND');
+    expect(answer.errors).toEqual((await w.agent.client.gql(query, { id: unknown })).errors);
+    const mutation = await w.agent.client.gql(`mutation($id: ID!) { transmitSignalement(id: $id) { id } }`, { id: notUuid });
+    expect(errorCode(mutation)).toBe('NOT_FOUND');
+  });
+
   it('un corps de requête illisible reçoit une erreur 400, et le serveur continue de répondre', async () => {
     const response = await t.app.fetch('http://infoparquet.test/graphql', {
       method: 'POST',

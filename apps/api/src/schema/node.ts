@@ -2,12 +2,12 @@ import { brandWithType } from '@pothos/core';
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
+import { UUID } from '../lib/global-id.js';
 import { OrganizationRef, UserRef } from '../domains/organizations/schema.js';
 import { visibleWhere } from '../domains/signalements/permissions.js';
 import { recordView } from '../domains/signalements/repository.js';
 import { SignalementRef } from '../domains/signalements/schema.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * `node(id)` de la spécification Relay. Un identifiant illisible, inconnu ou hors du périmètre
