@@ -561,3 +561,28 @@ describe('deleteSignalement', () => {
     expect(await s.storedFiles()).toEqual([expect.stringContaining(remaining!.storageKey)]);
   });
 });
+
+describe('une pièce ajoutée est un événement du flux (et du direct), dans le périmètre de chacun', () => {
+  const FEED = `query { events(first: 100) { edges { node { kind reference } } } }`;
+  const kinds = async (s: Setup, actor: Actor) =>
+    ((await s.gql(actor, FEED)).data!.events.edges as { node: { kind: string } }[]).map((edge) => edge.node.kind);
+
+  it('pièce du brouillon : l’administration seule ; complément : les deux ; pièce d’une note interne : le parquet seul', async () => {
+    const s = await setup();
+    const id = await createDraft(s.w.agent, s.w.parquet.code);
+    await s.uploaded(s.w.agent, id, [pdf('brouillon.pdf')]);
+    expect((await kinds(s, s.w.agent)).filter((kind) => kind === 'PIECE_ADDED')).toHaveLength(1);
+
+    await transmitDraft(s.w.agent, id);
+    expect(await kinds(s, s.w.clerk)).toEqual(['TRANSMITTED']);
+    await s.uploaded(s.w.agent, id, [pdf('complement.pdf')]);
+    expect(await kinds(s, s.w.clerk)).toEqual(['TRANSMITTED', 'PIECE_ADDED']);
+
+    const { note } = await withParquetMessages(s.w, id);
+    await s.uploaded(s.w.clerk, id, [pdf('interne.pdf')], { message: note });
+    expect((await kinds(s, s.w.clerk)).filter((kind) => kind === 'PIECE_ADDED')).toHaveLength(2);
+    expect((await kinds(s, s.w.agent)).filter((kind) => kind === 'PIECE_ADDED')).toHaveLength(2);
+    expect(await kinds(s, s.w.otherAgent)).toEqual([]);
+    expect(await kinds(s, s.w.otherClerk)).toEqual([]);
+  });
+});

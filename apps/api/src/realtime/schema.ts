@@ -26,6 +26,7 @@ const EVENT_KIND_LABELS: Record<SignalementEventKind, string> = {
   URGENCY_CHANGED: 'Urgence confirmée ou levée.',
   ESCALATED: 'Alerte : urgent toujours pas enregistré.',
   PURGED: 'Purgé à l’échéance de sa durée de conservation ; une pierre tombale en garde la trace.',
+  PIECE_ADDED: 'Pièce jointe ajoutée (au brouillon, ou après la transmission comme complément daté).',
 };
 import type { Feed, LiveEvent } from './hub.js';
 

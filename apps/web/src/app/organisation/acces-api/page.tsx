@@ -37,6 +37,7 @@ const EVENT_LABELS: Record<string, string> = {
   URGENCY_CHANGED: 'Urgence requalifiée',
   ESCALATED: 'Alerte d’urgent non enregistré',
   PURGED: 'Purgé',
+  PIECE_ADDED: 'Pièce ajoutée',
 };
 
 const isoDate = (date: Date) => date.toISOString().slice(0, 10);
