@@ -101,4 +101,18 @@ describe(`Captures d’écran (${SCREENSHOTS_DIR})`, () => {
     await screenshot(manager.page, 'organisation.png');
     await manager.context.close();
   });
+
+  it('preferences.png', async () => {
+    await agent.page.goto('/preferences');
+    await agent.page.getByRole('heading', { level: 1, name: 'Mes notifications' }).waitFor();
+    await screenshot(agent.page, 'preferences.png');
+  });
+
+  it('acces-api.png', async () => {
+    const manager = await loginAs(browser, ACCOUNTS.manager, problems);
+    await manager.page.goto('/organisation/acces-api');
+    await manager.page.getByRole('heading', { level: 1, name: 'Accès API' }).waitFor();
+    await screenshot(manager.page, 'acces-api.png');
+    await manager.context.close();
+  });
 });
