@@ -27,6 +27,16 @@ export function createSignals(redisUrl: string | undefined) {
   for (const client of [publishClient, subscribeClient]) {
     client.on('error', (error: Error) => console.warn(`[temps réel] Redis indisponible : ${error.message}`));
   }
+  // La cible d'événements Redis de Yoga n'attend pas la promesse de `publish` : si Redis est tombé,
+  // son rejet (MaxRetriesPerRequestError) n'était rattrapé par personne et arrêtait le processus
+  // (exercice `npm run drill:redis`). On la rattrape ici, à la source : le signal est perdu, la
+  // relecture du journal le remplace.
+  const publish = publishClient.publish.bind(publishClient) as (channel: string, message: string) => Promise<number>;
+  (publishClient as { publish: (channel: string, message: string) => Promise<number> }).publish = (channel, message) => {
+    const sent = publish(channel, message);
+    sent.catch((error: Error) => console.warn(`[temps réel] signal non envoyé (Redis indisponible) : ${error.message}`));
+    return sent;
+  };
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
   return {
     pubsub: createPubSub<Topics>({ eventTarget }),
