@@ -39,6 +39,20 @@ export type LoggedEvent = Pick<
   'id' | 'at' | 'actorId' | 'action' | 'signalementId' | 'administrationId' | 'parquetId' | 'internal' | 'before' | 'after'
 >;
 
+/** Les colonnes d'une ligne du journal que lisent le diffuseur, le notificateur et les webhooks. */
+export const LOGGED_EVENT_SELECT = {
+  id: true,
+  at: true,
+  actorId: true,
+  action: true,
+  signalementId: true,
+  administrationId: true,
+  parquetId: true,
+  internal: true,
+  before: true,
+  after: true,
+} as const satisfies Record<keyof LoggedEvent, true>;
+
 function field(json: unknown, key: string): unknown {
   return json && typeof json === 'object' ? (json as Record<string, unknown>)[key] : undefined;
 }

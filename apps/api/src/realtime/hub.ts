@@ -3,6 +3,7 @@ import type { Viewer } from '../domains/auth/sessions.js';
 import { isParquetStaff } from '../domains/signalements/permissions.js';
 import {
   LIFECYCLE_ACTIONS,
+  LOGGED_EVENT_SELECT,
   statusesOf,
   urgentQueueEffects,
   visibleSignalementEvent,
@@ -28,19 +29,6 @@ export type Feed =
   | { name: 'signalementEvents'; signalementId: string | null };
 
 const BATCH = 500;
-
-const SELECT = {
-  id: true,
-  at: true,
-  actorId: true,
-  action: true,
-  signalementId: true,
-  administrationId: true,
-  parquetId: true,
-  internal: true,
-  before: true,
-  after: true,
-} as const;
 
 /** Ce qu'un abonné voit d'un événement du journal, ou `null` s'il ne le voit pas. */
 export function project(event: LoggedEvent, viewer: Viewer, feed: Feed): LiveEvent | null {
@@ -198,7 +186,7 @@ export class EventHub {
         where: { id: { gt: this.lastDispatched, lte: upTo }, action: { in: LIFECYCLE_ACTIONS } },
         orderBy: { id: 'asc' },
         take: BATCH,
-        select: SELECT,
+        select: LOGGED_EVENT_SELECT,
       });
       // Distribution et avancée de la position dans le même tour de boucle, sans attente.
       for (const event of events) this.dispatch(event);
@@ -239,7 +227,7 @@ export class EventHub {
         where: { id: { gt: subscription.position, lte: upTo }, action: { in: LIFECYCLE_ACTIONS }, ...backlogScope(viewer) },
         orderBy: { id: 'asc' },
         take: BATCH,
-        select: SELECT,
+        select: LOGGED_EVENT_SELECT,
       });
       for (const event of events) {
         const projected = project(event, viewer, feed);

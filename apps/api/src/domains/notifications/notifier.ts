@@ -1,5 +1,5 @@
 import type { NotificationEvent, NotificationFrequency, Prisma, PrismaClient, Role } from '@infoparquet/db';
-import { urgentQueueEffects, type LoggedEvent } from '../../realtime/events.js';
+import { LOGGED_EVENT_SELECT, urgentQueueEffects, type LoggedEvent } from '../../realtime/events.js';
 import { effectiveFrequency, ON_DUTY_ROLES } from './rules.js';
 import { eventEmail, type EventDetails } from './templates.js';
 
@@ -40,19 +40,6 @@ export interface NotifierOptions {
   appUrl: string;
   batchSize?: number;
 }
-
-const EVENT_SELECT = {
-  id: true,
-  at: true,
-  actorId: true,
-  action: true,
-  signalementId: true,
-  administrationId: true,
-  parquetId: true,
-  internal: true,
-  before: true,
-  after: true,
-} as const;
 
 interface Recipient {
   id: string;
@@ -202,7 +189,7 @@ export async function processJournalBatch(prisma: PrismaClient, options: Notifie
         where: { id: { gt: position, lte: upTo }, action: { in: NOTIFIED_ACTIONS }, signalementId: { not: null } },
         orderBy: { id: 'asc' },
         take: batchSize,
-        select: EVENT_SELECT,
+        select: LOGGED_EVENT_SELECT,
       });
       const signalements = new Map(
         (

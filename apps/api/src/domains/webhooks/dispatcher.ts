@@ -1,6 +1,6 @@
 import type { OrganizationKind, Prisma, PrismaClient } from '@infoparquet/db';
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { SIGNALEMENT_EVENT_KINDS, visibleSignalementEvent, type LoggedEvent, type SignalementEventKind } from '../../realtime/events.js';
+import { LOGGED_EVENT_SELECT, SIGNALEMENT_EVENT_KINDS, visibleSignalementEvent, type LoggedEvent, type SignalementEventKind } from '../../realtime/events.js';
 import type { Viewer } from '../auth/sessions.js';
 
 type Tx = Prisma.TransactionClient;
@@ -65,19 +65,6 @@ export async function lockWebhookCursor(tx: Tx): Promise<bigint> {
   return BigInt(row!.last_event_id);
 }
 
-const EVENT_SELECT = {
-  id: true,
-  at: true,
-  actorId: true,
-  action: true,
-  signalementId: true,
-  administrationId: true,
-  parquetId: true,
-  internal: true,
-  before: true,
-  after: true,
-} as const;
-
 /** Les références des signalements (celle de la pierre tombale pour un purgé). */
 async function referencesOf(tx: Tx, ids: string[]): Promise<Map<string, string | null>> {
   if (ids.length === 0) return new Map();
@@ -115,7 +102,7 @@ export async function dispatchWebhookBatch(prisma: PrismaClient, batchSize = BAT
         where: { id: { gt: position, lte: upTo }, action: { in: Object.keys(SIGNALEMENT_EVENT_KINDS) }, signalementId: { not: null } },
         orderBy: { id: 'asc' },
         take: batchSize,
-        select: EVENT_SELECT,
+        select: LOGGED_EVENT_SELECT,
       })) as LoggedEvent[];
       const audiences = endpoints.map((endpoint) => ({ endpoint, viewer: organizationAudience(endpoint.organizationId, endpoint.organization.kind) }));
       const references = await referencesOf(tx, [...new Set(events.map((event) => event.signalementId!))]);

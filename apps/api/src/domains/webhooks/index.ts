@@ -1,5 +1,6 @@
 import type { PrismaClient } from '@infoparquet/db';
 import type { Env } from '../../env.js';
+import { startJournalWorker, type JournalWorker } from '../../lib/journal-worker.js';
 import type { Realtime } from '../../realtime/index.js';
 import { dispatchWebhooks } from './dispatcher.js';
 import { sendDueWebhooks } from './sender.js';
@@ -18,14 +19,7 @@ export function webhooksEnabled(env: Pick<Env, 'NODE_ENV' | 'WEBHOOK_DELIVERIES'
   return env.WEBHOOK_DELIVERIES ?? env.NODE_ENV !== 'test';
 }
 
-export interface Webhooks {
-  /** Un tour tout de suite (répartition puis envoi) ; les demandes se regroupent. */
-  wake(): void;
-  /** Attend la fin du tour en cours et des tours demandés pendant celui-ci. */
-  settle(): Promise<void>;
-  /** Arrête les tours et attend celui en cours : rien n'est laissé à moitié (la file est en base). */
-  stop(): Promise<void>;
-}
+export type Webhooks = JournalWorker;
 
 /**
  * Les webhooks d'une instance de l'API. Un tour : le répartiteur met en file les livraisons des
@@ -35,59 +29,15 @@ export interface Webhooks {
  * livraisons refusées à leur échéance.
  */
 export function startWebhooks(prisma: PrismaClient, env: WebhooksEnv, realtime?: Pick<Realtime, 'signals'>): Webhooks {
-  let running: Promise<void> | null = null;
-  let again = false;
-  let stopped = false;
   const options = {
     retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
     maxFailures: env.WEBHOOK_MAX_FAILURES,
     allowedHosts: env.WEBHOOK_ALLOWED_HOSTS,
     appUrl: env.APP_URL,
   };
-
   async function turn() {
     await dispatchWebhooks(prisma);
     await sendDueWebhooks(prisma, options);
   }
-
-  function wake() {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = turn()
-      .catch((error: unknown) => console.error('[webhooks] tour impossible', error))
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          wake();
-        }
-      });
-  }
-
-  const timer = setInterval(wake, env.WEBHOOK_POLL_MS);
-  timer.unref();
-  const signals = realtime?.signals.subscribe('journal:advanced');
-  if (signals) {
-    void (async () => {
-      for await (const _signal of signals) wake();
-    })();
-  }
-  wake();
-
-  const settle = async () => {
-    while (running) await running;
-  };
-  return {
-    wake,
-    settle,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await signals?.return?.();
-      await settle();
-    },
-  };
+  return startJournalWorker({ name: 'webhooks', turn, pollMs: env.WEBHOOK_POLL_MS, realtime });
 }
