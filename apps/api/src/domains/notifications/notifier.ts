@@ -1,4 +1,5 @@
 import type { NotificationEvent, NotificationFrequency, Prisma, PrismaClient, Role } from '@infoparquet/db';
+import { advanceJournalCursor, journalHead, lockJournalCursor } from '../audit/journal-cursor.js';
 import { LOGGED_EVENT_SELECT, urgentQueueEffects, type LoggedEvent } from '../../realtime/events.js';
 import { effectiveFrequency, ON_DUTY_ROLES } from './rules.js';
 import { eventEmail, type EventDetails } from './templates.js';
@@ -150,22 +151,6 @@ async function noticesFor(tx: Tx, event: LoggedEvent, signalement: SignalementMe
   return notices.filter((notice) => notice.recipients.length > 0);
 }
 
-/** La position du notificateur, verrouillée jusqu'à la fin de la transaction ; créée au premier lancement. */
-async function lockCursor(tx: Tx): Promise<bigint> {
-  const read = () => tx.$queryRaw<{ last_event_id: bigint }[]>`
-    SELECT last_event_id FROM notification_cursor WHERE name = ${CURSOR_NAME} FOR UPDATE`;
-  let [row] = await read();
-  if (!row) {
-    // Premier lancement : on part de la fin du journal, sans annoncer par courriel tout l'historique.
-    await tx.$executeRaw`
-      INSERT INTO notification_cursor (name, last_event_id)
-      SELECT ${CURSOR_NAME}, COALESCE(MAX(id), 0) FROM audit_event
-      ON CONFLICT (name) DO NOTHING`;
-    [row] = await read();
-  }
-  return BigInt(row!.last_event_id);
-}
-
 export interface BatchResult {
   /** Événements du journal qui appelaient un courriel, traités dans ce lot. */
   events: number;
@@ -180,10 +165,10 @@ export async function processJournalBatch(prisma: PrismaClient, options: Notifie
   const batchSize = options.batchSize ?? BATCH;
   return prisma.$transaction(
     async (tx) => {
-      const position = await lockCursor(tx);
+      // Premier lancement : la position part de la fin du journal, sans annoncer l'historique par courriel.
+      const position = await lockJournalCursor(tx, CURSOR_NAME);
       // D'abord la borne haute, puis les événements jusqu'à elle (voir l'en-tête).
-      const [head] = await tx.$queryRaw<{ id: bigint | null }[]>`SELECT MAX(id) AS id FROM audit_event`;
-      const upTo = head?.id === null || head?.id === undefined ? 0n : BigInt(head.id);
+      const upTo = await journalHead(tx);
       if (upTo <= position) return { events: 0, emails: 0, digestItems: 0, more: false };
       const events = await tx.auditEvent.findMany({
         where: { id: { gt: position, lte: upTo }, action: { in: NOTIFIED_ACTIONS }, signalementId: { not: null } },
@@ -231,7 +216,7 @@ export async function processJournalBatch(prisma: PrismaClient, options: Notifie
       if (digestItems.length > 0) await tx.digestItem.createMany({ data: digestItems });
       const more = events.length === batchSize;
       const next = more ? events.at(-1)!.id : upTo;
-      await tx.notificationCursor.update({ where: { name: CURSOR_NAME }, data: { lastEventId: next } });
+      await advanceJournalCursor(tx, CURSOR_NAME, next);
       return { events: events.length, emails: emails.length, digestItems: digestItems.length, more };
     },
     { timeout: 60_000 },

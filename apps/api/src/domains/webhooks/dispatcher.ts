@@ -1,5 +1,6 @@
 import type { OrganizationKind, Prisma, PrismaClient } from '@infoparquet/db';
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import { advanceJournalCursor, journalHead, lockJournalCursor } from '../audit/journal-cursor.js';
 import { LOGGED_EVENT_SELECT, SIGNALEMENT_EVENT_KINDS, visibleSignalementEvent, type LoggedEvent, type SignalementEventKind } from '../../realtime/events.js';
 import type { Viewer } from '../auth/sessions.js';
 
@@ -51,18 +52,8 @@ export function organizationAudience(organizationId: string, kind: OrganizationK
 }
 
 /** La position du répartiteur, verrouillée jusqu'à la fin de la transaction ; créée à la fin du journal si elle manque. */
-export async function lockWebhookCursor(tx: Tx): Promise<bigint> {
-  const read = () => tx.$queryRaw<{ last_event_id: bigint }[]>`
-    SELECT last_event_id FROM notification_cursor WHERE name = ${WEBHOOK_CURSOR} FOR UPDATE`;
-  let [row] = await read();
-  if (!row) {
-    await tx.$executeRaw`
-      INSERT INTO notification_cursor (name, last_event_id)
-      SELECT ${WEBHOOK_CURSOR}, COALESCE(MAX(id), 0) FROM audit_event
-      ON CONFLICT (name) DO NOTHING`;
-    [row] = await read();
-  }
-  return BigInt(row!.last_event_id);
+export function lockWebhookCursor(tx: Tx): Promise<bigint> {
+  return lockJournalCursor(tx, WEBHOOK_CURSOR);
 }
 
 /** Les références des signalements (celle de la pierre tombale pour un purgé). */
@@ -86,8 +77,7 @@ export async function dispatchWebhookBatch(prisma: PrismaClient, batchSize = BAT
   return prisma.$transaction(
     async (tx) => {
       const position = await lockWebhookCursor(tx);
-      const [head] = await tx.$queryRaw<{ id: bigint | null }[]>`SELECT MAX(id) AS id FROM audit_event`;
-      const upTo = head?.id === null || head?.id === undefined ? 0n : BigInt(head.id);
+      const upTo = await journalHead(tx);
       if (upTo <= position) return { events: 0, deliveries: 0, more: false };
       const endpoints = await tx.webhookEndpoint.findMany({
         where: { active: true },
@@ -95,7 +85,7 @@ export async function dispatchWebhookBatch(prisma: PrismaClient, batchSize = BAT
       });
       if (endpoints.length === 0) {
         // Personne à servir : la position saute à la borne haute.
-        await tx.notificationCursor.update({ where: { name: WEBHOOK_CURSOR }, data: { lastEventId: upTo } });
+        await advanceJournalCursor(tx, WEBHOOK_CURSOR, upTo);
         return { events: 0, deliveries: 0, more: false };
       }
       const events = (await tx.auditEvent.findMany({
@@ -117,7 +107,7 @@ export async function dispatchWebhookBatch(prisma: PrismaClient, batchSize = BAT
       }
       if (deliveries.length > 0) await tx.webhookDelivery.createMany({ data: deliveries, skipDuplicates: true });
       const more = events.length === batchSize;
-      await tx.notificationCursor.update({ where: { name: WEBHOOK_CURSOR }, data: { lastEventId: more ? events.at(-1)!.id : upTo } });
+      await advanceJournalCursor(tx, WEBHOOK_CURSOR, more ? events.at(-1)!.id : upTo);
       return { events: events.length, deliveries: deliveries.length, more };
     },
     { timeout: 60_000 },
