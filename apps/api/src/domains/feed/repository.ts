@@ -48,7 +48,6 @@ export interface FeedPage {
   position: bigint | null;
 }
 
-export const FEED_PAGE_MAX = 100;
 const FEED_ACTIONS = Object.keys(SIGNALEMENT_EVENT_KINDS);
 const MAX_BIGINT = 2n ** 63n - 1n;
 
@@ -58,12 +57,6 @@ export function parseFeedCursor(after: string | null | undefined, field = 'after
   const value = /^\d{1,19}$/.test(after) ? BigInt(after) : null;
   if (value === null || value > MAX_BIGINT) throw new BadUserInputError([{ field, message: 'Curseur d’événement invalide : reprenez celui d’un événement reçu.' }]);
   return value;
-}
-
-export function checkPageSize(first: number): void {
-  if (!Number.isInteger(first) || first < 1 || first > FEED_PAGE_MAX) {
-    throw new BadUserInputError([{ field: 'first', message: `Taille de page : entre 1 et ${FEED_PAGE_MAX}.` }]);
-  }
 }
 
 interface RawRow {

@@ -6,7 +6,8 @@ import type { SignalementEventKind } from '../../realtime/events.js';
 import { SignalementEventKindEnum } from '../../realtime/schema.js';
 import { ROLES_FOR, visibleWhere } from '../signalements/permissions.js';
 import { SignalementRef, SignalementStatusEnum } from '../signalements/schema.js';
-import { checkPageSize, FEED_PAGE_MAX, parseFeedCursor, readFeed, type FeedRow } from './repository.js';
+import { checkPageSize, PAGE_MAX } from '../../lib/pagination.js';
+import { parseFeedCursor, readFeed, type FeedRow } from './repository.js';
 
 /**
  * `events(after:, first:)` : le flux d'événements des partenaires (voir repository.ts pour l'ordre
@@ -81,11 +82,11 @@ const EventConnection = builder.connectionObject(
 builder.queryField('events', (t) =>
   t.field({
     type: EventConnection,
-    description: `Le flux d’événements : chaque changement des signalements que l’organisation du demandeur peut voir, dans l’ordre des commits, sans trou ni doublon d’une page à l’autre ; suppressions et purges y figurent comme pierres tombales. Pages de 1 à ${FEED_PAGE_MAX}.`,
+    description: `Le flux d’événements : chaque changement des signalements que l’organisation du demandeur peut voir, dans l’ordre des commits, sans trou ni doublon d’une page à l’autre ; suppressions et purges y figurent comme pierres tombales. Pages de 1 à ${PAGE_MAX}.`,
     authScopes: { anyRole: ROLES_FOR.read },
     args: {
       after: t.arg.string({ description: 'Position après laquelle lire : le `endCursor` de la page précédente (ou le curseur d’un événement reçu) ; absent, depuis le début.' }),
-      first: t.arg.int({ required: true, description: `Nombre d’événements, de 1 à ${FEED_PAGE_MAX}.` }),
+      first: t.arg.int({ required: true, description: `Nombre d’événements, de 1 à ${PAGE_MAX}.` }),
     },
     resolve: async (_root, args, context) => {
       const viewer = context.viewer!;

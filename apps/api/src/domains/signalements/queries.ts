@@ -5,12 +5,11 @@ import { z } from 'zod';
 import { builder } from '../../builder.js';
 import { BadUserInputError, NotFoundError } from '../../errors.js';
 import { internalId } from '../../lib/global-id.js';
+import { checkPageSize, PAGE_MAX } from '../../lib/pagination.js';
 import { validate } from '../../lib/validate.js';
 import { ROLES_FOR, visibleWhere } from './permissions.js';
 import { recordView } from './repository.js';
 import { SignalementRef, SignalementStatusEnum } from './schema.js';
-
-const PAGE_MAX = 100;
 
 const SignalementFilter = builder.inputType('SignalementFilter', {
   description: 'Filtres de la liste des signalements.',
@@ -130,9 +129,7 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: SignalementFilter, description: 'Filtres.' }),
     },
     resolve: async (_root, args, context, info) => {
-      if (args.first < 1 || args.first > PAGE_MAX) {
-        throw new BadUserInputError([{ field: 'first', message: `Taille de page : entre 1 et ${PAGE_MAX}.` }]);
-      }
+      checkPageSize(args.first);
       const filter = validate(filterSchema, args.filter ?? {}, 'filter');
       const where: Prisma.SignalementWhereInput = { AND: [visibleWhere(context.viewer!), filterWhere(filter)] };
       const afterId = args.after ? idFromCursor(args.after) : null;

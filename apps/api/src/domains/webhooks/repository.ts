@@ -4,7 +4,8 @@ import { BadUserInputError, NotFoundError } from '../../errors.js';
 import { SIGNALEMENT_EVENT_KINDS, type SignalementEventKind } from '../../realtime/events.js';
 import { appendAuditEvent } from '../audit/chain.js';
 import type { Viewer } from '../auth/sessions.js';
-import { FEED_PAGE_MAX, readFeed } from '../feed/repository.js';
+import { PAGE_MAX } from '../../lib/pagination.js';
+import { readFeed } from '../feed/repository.js';
 import { lockWebhookCursor, webhookPayload } from './dispatcher.js';
 import { newWebhookSecret } from './signature.js';
 
@@ -118,7 +119,7 @@ export async function replayWebhookDeliveries(
   let hasMore = true;
   let read = 0;
   while (hasMore && read < WEBHOOK_LIMITS.replayMax) {
-    const page = await readFeed(prisma, viewer, position, Math.min(FEED_PAGE_MAX, WEBHOOK_LIMITS.replayMax - read));
+    const page = await readFeed(prisma, viewer, position, Math.min(PAGE_MAX, WEBHOOK_LIMITS.replayMax - read));
     read += page.rows.length;
     hasMore = page.hasNextPage;
     position = page.position ?? position;

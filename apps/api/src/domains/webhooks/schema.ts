@@ -2,6 +2,7 @@ import { WebhookDeliveryStatus } from '@infoparquet/db';
 import { builder } from '../../builder.js';
 import { BadUserInputError } from '../../errors.js';
 import { internalId } from '../../lib/global-id.js';
+import { PAGE_MAX } from '../../lib/pagination.js';
 import { validate } from '../../lib/validate.js';
 import { SignalementEventKindEnum } from '../../realtime/schema.js';
 import { API_TOKEN_MANAGERS } from '../api-tokens/permissions.js';
@@ -40,8 +41,6 @@ builder.prismaObject('WebhookDelivery', {
   }),
 });
 
-const DELIVERIES_MAX = 100;
-
 const WebhookRef = builder.prismaNode('WebhookEndpoint', {
   name: 'Webhook',
   description: 'Adresse HTTPS d’une organisation qui reçoit, signés (HMAC-SHA256), les événements qu’elle a choisis.',
@@ -58,14 +57,14 @@ const WebhookRef = builder.prismaNode('WebhookEndpoint', {
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'Enregistrement.' }),
     createdBy: t.relation('createdBy', { description: 'La personne qui l’a enregistrée.' }),
     deliveries: t.relation('deliveries', {
-      description: `Les dernières livraisons, de la plus récente à la plus ancienne (1 à ${DELIVERIES_MAX}).`,
+      description: `Les dernières livraisons, de la plus récente à la plus ancienne (1 à ${PAGE_MAX}).`,
       args: {
-        first: t.arg.int({ required: true, description: `Nombre de livraisons, de 1 à ${DELIVERIES_MAX}.` }),
+        first: t.arg.int({ required: true, description: `Nombre de livraisons, de 1 à ${PAGE_MAX}.` }),
         status: t.arg({ type: WebhookDeliveryStatusEnum, description: 'Seulement celles dans cet état.' }),
       },
       query: (args) => {
-        if (args.first < 1 || args.first > DELIVERIES_MAX) {
-          throw new BadUserInputError([{ field: 'first', message: `Nombre de livraisons : entre 1 et ${DELIVERIES_MAX}.` }]);
+        if (args.first < 1 || args.first > PAGE_MAX) {
+          throw new BadUserInputError([{ field: 'first', message: `Nombre de livraisons : entre 1 et ${PAGE_MAX}.` }]);
         }
         return { where: args.status ? { status: args.status } : {}, orderBy: [{ createdAt: 'desc' }, { auditEventId: 'desc' }], take: args.first };
       },
