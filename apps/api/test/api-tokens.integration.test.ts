@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createDraft, createWorld, errorCode, setupIntegration, transmitDraft, type Actor, type GraphQLResponse, type TestClient } from './helpers.js';
+import { createDraft, createWorld, errorCode, setupIntegration, transmitDraft, uuidOf, type Actor, type GraphQLResponse, type TestClient } from './helpers.js';
 import { httpClient, overHttp, startInstance, subscribe, sleep } from './realtime-helpers.js';
 
 const t = setupIntegration();
@@ -31,10 +31,6 @@ async function createToken(actor: Actor, overrides: Record<string, unknown> = {}
   expect(response.errors).toBeUndefined();
   const created = response.data!.createApiToken;
   return { token: created.token, id: created.apiToken.id, client: t.clientWithToken(created.token) };
-}
-
-function uuidOf(globalId: string): string {
-  return Buffer.from(globalId, 'base64').toString('utf8').split(':')[1]!;
 }
 
 function message(response: GraphQLResponse): string {

@@ -1,23 +1,8 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditEventHash, auditPayloadDigest, GENESIS_HASH, verifyAuditChain } from '../src/domains/audit/chain.js';
-import { testDatabaseUrl } from './database.js';
-import { createDraft, createWorld, setupIntegration, transmitDraft, type Actor, type World } from './helpers.js';
+import { createDraft, createWorld, gqlOk, runApiScript, setupIntegration, transmitDraft, uuidOf, type World } from './helpers.js';
 
 const t = setupIntegration();
-
-const API_DIR = path.resolve(import.meta.dirname, '..');
-
-function uuidOf(globalId: string): string {
-  return Buffer.from(globalId, 'base64').toString('utf8').replace(/^Signalement:/, '');
-}
-
-async function gqlOk(actor: Actor, query: string, variables: Record<string, unknown>) {
-  const response = await actor.client.gql(query, variables);
-  expect(response.errors).toBeUndefined();
-  return response.data!;
-}
 
 /** Création, transmission, enregistrement, décision, puis une consultation du détail par l'agent. */
 async function lifecycleWithRead(w: World) {
@@ -35,21 +20,7 @@ async function lifecycleWithRead(w: World) {
 const auditRows = () => t.prisma.auditEvent.findMany({ orderBy: { id: 'asc' } });
 
 /** Lance la vraie commande de vérification, comme l'exploitant, sur la base de test. */
-function runAuditVerify(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'src/scripts/audit-verify.ts'], {
-      cwd: API_DIR,
-      env: { ...process.env, DATABASE_URL: testDatabaseUrl() },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runAuditVerify = () => runApiScript('src/scripts/audit-verify.ts');
 
 /** Modifie une ligne du journal en contournant le déclencheur, comme le ferait un administrateur de la base. */
 async function tamper(sql: string) {

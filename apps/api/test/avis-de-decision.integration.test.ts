@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { pdfText } from './pdf-text.js';
 import { formatParisDateTime } from '../src/domains/documents/official-pdf.js';
-import { createDraft, createWorld, setupIntegration, transmitDraft, type Actor } from './helpers.js';
+import { createDraft, createWorld, gqlOk, setupIntegration, transmitDraft, type Actor } from './helpers.js';
 import { startInstance } from './realtime-helpers.js';
 
 const t = setupIntegration();
 
 const REASONS = 'Les constatations ne caractérisent pas l’élément intentionnel.\nLe professionnel a retiré les produits de la vente.';
 const DECISION_FIELDS = 'id kind decidedAt avisUrl avisAvailableAt avisReadAt avisReadBy { id displayName }';
-
-async function gqlOk(actor: Actor, query: string, variables: Record<string, unknown>) {
-  const result = await actor.client.gql(query, variables);
-  expect(result.errors).toBeUndefined();
-  return result.data!;
-}
 
 /** Un signalement transmis et enregistré, et un serveur HTTP réel pour télécharger l'avis. */
 async function registered() {

@@ -5,7 +5,7 @@ import { parseRetentionPolicy } from '../src/domains/retention/policy.js';
 import { purgeExpiredSignalements } from '../src/domains/retention/purge.js';
 import { organizationAudience } from '../src/domains/webhooks/dispatcher.js';
 import { visibleSignalementEvent, type LoggedEvent } from '../src/realtime/events.js';
-import { asUser, createDraft, createWorld, errorCode, setupIntegration, transmitDraft, type Actor, type TestClient } from './helpers.js';
+import { asUser, createDraft, createWorld, errorCode, gqlOk, setupIntegration, transmitDraft, uuidOf, type Actor, type TestClient } from './helpers.js';
 import { sleep } from './realtime-helpers.js';
 
 const t = setupIntegration();
@@ -55,16 +55,6 @@ async function expectedIds(organizationId: string, kind: OrganizationKind): Prom
   const audience = organizationAudience(organizationId, kind);
   const rows = await t.prisma.auditEvent.findMany({ orderBy: { id: 'asc' } });
   return rows.filter((row) => visibleSignalementEvent(row as LoggedEvent, audience)).map((row) => row.id.toString());
-}
-
-function uuidOf(globalId: string): string {
-  return Buffer.from(globalId, 'base64').toString('utf8').split(':')[1]!;
-}
-
-async function gqlOk(actor: Actor, query: string, variables: Record<string, unknown> = {}) {
-  const response = await actor.client.gql(query, variables);
-  expect(response.errors).toBeUndefined();
-  return response.data!;
 }
 
 describe('flux d’événements (events)', () => {

@@ -1,6 +1,8 @@
 import { createPrismaClient, type OrganizationKind, type PrismaClient, type Role } from '@infoparquet/db';
 import { signalementInputSchema } from '@infoparquet/validation';
-import { afterAll, beforeEach } from 'vitest';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeEach, expect } from 'vitest';
 import type { z } from 'zod';
 import { buildApp, type App } from '../src/app.js';
 import { hashPassword } from '../src/domains/auth/password.js';
@@ -207,4 +209,39 @@ export async function transmitDraft(actor: Actor, id: string): Promise<string> {
 /** Le code d'erreur de la première erreur, pour des assertions lisibles. */
 export function errorCode(response: GraphQLResponse): string | undefined {
   return response.errors?.[0]?.extensions?.code;
+}
+
+/** L'identifiant interne (uuid) d'un identifiant global Relay (`Type:uuid` en base64). */
+export function uuidOf(globalId: string): string {
+  return Buffer.from(globalId, 'base64').toString('utf8').split(':')[1]!;
+}
+
+/** Une opération qui doit réussir : aucune erreur, et ses données. */
+export async function gqlOk(actor: Actor, query: string, variables: Record<string, unknown> = {}) {
+  const response = await actor.client.gql(query, variables);
+  expect(response.errors).toBeUndefined();
+  return response.data!;
+}
+
+const API_DIR = path.resolve(import.meta.dirname, '..');
+
+/** Lance une commande de l'API (`src/scripts/…`), comme l'exploitant, sur la base de test. */
+export function runApiScript(
+  script: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['tsx', script, ...args], {
+      cwd: API_DIR,
+      env: { ...process.env, DATABASE_URL: testDatabaseUrl(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }

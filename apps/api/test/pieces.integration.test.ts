@@ -6,7 +6,7 @@ import path from 'node:path';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import yauzl from 'yauzl';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDraft, createWorld, setupIntegration, transmitDraft, type Actor, type World } from './helpers.js';
+import { createDraft, createWorld, setupIntegration, transmitDraft, uuidOf, type Actor, type World } from './helpers.js';
 import { pdfText } from './pdf-text.js';
 import { httpClient, startInstance } from './realtime-helpers.js';
 
@@ -39,7 +39,7 @@ interface PieceJson {
 }
 
 const sha256 = (content: Buffer) => createHash('sha256').update(content).digest('hex');
-const internal = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
+const internal = uuidOf;
 const MAX_BYTES = 4 * 1024 * 1024;
 
 /** Un monde de test, une instance de l'API sur son propre dossier de stockage, et de quoi lui parler. */

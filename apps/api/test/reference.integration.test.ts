@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { frozenContent } from '../src/domains/signalements/content-hash.js';
 import { referenceYear } from '../src/domains/signalements/reference.js';
 import { canonicalJson } from '../src/lib/canonical-json.js';
-import { createDraft, createWorld, errorCode, setupIntegration, transmitDraft, type Actor, type GraphQLResponse } from './helpers.js';
+import { createDraft, createWorld, errorCode, setupIntegration, transmitDraft, uuidOf, type Actor, type GraphQLResponse } from './helpers.js';
 
 const t = setupIntegration();
 
@@ -19,10 +19,6 @@ function transmit(actor: Actor, id: string) {
 }
 
 /** L'identifiant interne (uuid) d'un identifiant global Relay. */
-function uuidOf(globalId: string): string {
-  return Buffer.from(globalId, 'base64').toString('utf8').replace(/^Signalement:/, '');
-}
-
 /** Les numéros attendus 000001…00000n d'un parquet pour une année. */
 function expectedReferences(year: number, parquetCode: string, n: number): string[] {
   return Array.from({ length: n }, (_, i) => formatReference(year, parquetCode, i + 1));

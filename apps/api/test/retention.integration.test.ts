@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,11 +8,9 @@ import { verifyAuditChain } from '../src/domains/audit/chain.js';
 import { createLocalStorage, newStorageKey } from '../src/domains/pieces/storage.js';
 import { parseRetentionPolicy } from '../src/domains/retention/policy.js';
 import { purgeExpiredSignalements, type PurgeStorage } from '../src/domains/retention/purge.js';
-import { testDatabaseUrl } from './database.js';
-import { createDraft, createWorld, setupIntegration, transmitDraft, type Actor, type World } from './helpers.js';
+import { createDraft, createWorld, gqlOk, runApiScript, setupIntegration, transmitDraft, uuidOf, type World } from './helpers.js';
 
 const t = setupIntegration();
-const API_DIR = path.resolve(import.meta.dirname, '..');
 const POLICY = parseRetentionPolicy('CLOSED=10y,WITHDRAWN=5y,DRAFT=1y');
 const NOW = new Date();
 
@@ -23,16 +20,6 @@ const noPieces: PurgeStorage = {
     throw new Error(`aucune pièce attendue, effacement demandé pour ${key}`);
   },
 };
-
-function uuidOf(globalId: string): string {
-  return Buffer.from(globalId, 'base64').toString('utf8').replace(/^Signalement:/, '');
-}
-
-async function gqlOk(actor: Actor, query: string, variables: Record<string, unknown>) {
-  const response = await actor.client.gql(query, variables);
-  expect(response.errors).toBeUndefined();
-  return response.data!;
-}
 
 /** Un signalement mené jusqu'à la clôture (renseignements, décision), daté de `yearsAgo` ans. */
 async function closedSignalement(w: World, yearsAgo: number) {
@@ -193,7 +180,7 @@ describe('purge à l’échéance de conservation', () => {
     expect(contentOf(keptEvents)).toContain('Dépôt sauvage de déchets amiantés');
 
     expect(await verifyAuditChain(t.prisma)).toMatchObject({ ok: true, redacted: withContent.length });
-    const verify = await runScript('src/scripts/audit-verify.ts');
+    const verify = await runApiScript('src/scripts/audit-verify.ts');
     expect(verify.code).toBe(0);
     expect(verify.stdout).toContain(`dont ${withContent.length} au contenu effacé par la purge, empreintes intactes`);
   }, 60_000);
@@ -224,19 +211,19 @@ describe('purge à l’échéance de conservation', () => {
     expect(await t.prisma.signalement.count({ where: { id: closed.uuid } })).toBe(1);
     expect(await t.prisma.signalementTombstone.count()).toBe(0);
 
-    const dryRun = await runScript('src/scripts/purge-expired.ts', ['--dry-run']);
+    const dryRun = await runApiScript('src/scripts/purge-expired.ts', ['--dry-run']);
     expect(dryRun.code).toBe(0);
     expect(dryRun.stdout).toContain(`${closed.reference} (clos)`);
     expect(dryRun.stdout).toContain('Essai à blanc : 1 signalement serait purgé, rien n’a été écrit.');
     expect(await t.prisma.signalement.count({ where: { id: closed.uuid } })).toBe(1);
 
-    const run = await runScript('src/scripts/purge-expired.ts');
+    const run = await runApiScript('src/scripts/purge-expired.ts');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('1 signalement purgé, 0 pièce effacée');
     expect(await t.prisma.signalement.count({ where: { id: closed.uuid } })).toBe(0);
     expect(await t.prisma.signalementTombstone.count()).toBe(1);
 
-    const refused = await runScript('src/scripts/purge-expired.ts', [], { RETENTION_POLICY: 'IN_PROGRESS=1y' });
+    const refused = await runApiScript('src/scripts/purge-expired.ts', [], { RETENTION_POLICY: 'IN_PROGRESS=1y' });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('le statut « IN_PROGRESS » ne se purge pas');
   }, 90_000);
@@ -287,19 +274,3 @@ describe('purge à l’échéance de conservation', () => {
     });
   });
 });
-
-function runScript(script: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', script, ...args], {
-      cwd: API_DIR,
-      env: { ...process.env, DATABASE_URL: testDatabaseUrl(), NODE_ENV: 'test', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}

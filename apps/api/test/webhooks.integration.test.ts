@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliverWebhook } from '../src/domains/webhooks/sender.js';
 import { verifySignature } from '../src/domains/webhooks/signature.js';
-import { asUser, createDraft, createWorld, errorCode, setupIntegration, transmitDraft, type Actor } from './helpers.js';
+import { asUser, createDraft, createWorld, errorCode, setupIntegration, transmitDraft, uuidOf, type Actor } from './helpers.js';
 import { overHttp, startInstance, until } from './realtime-helpers.js';
 
 const t = setupIntegration();
@@ -82,10 +82,6 @@ async function register(actor: Actor, url: string, events: string[] = ['TRANSMIT
   const response = await actor.client.gql(REGISTER, { input: { url, events, description: 'Logiciel de suivi' } });
   expect(response.errors).toBeUndefined();
   return response.data!.registerWebhook as { secret: string; webhook: { id: string; url: string; active: boolean } };
-}
-
-function uuidOf(globalId: string): string {
-  return Buffer.from(globalId, 'base64').toString('utf8').split(':')[1]!;
 }
 
 const header = (request: ReceivedRequest, name: string) => request.headers[name.toLowerCase()] as string | undefined;
