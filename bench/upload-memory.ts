@@ -26,12 +26,13 @@ import { createHash, randomFillSync } from 'node:crypto';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { freePort, residentBytes } from './lib/processes.js';
+import { sleep } from './lib/stats.js';
 
 const MIB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_SIZE_MB ?? 1024) * MIB;
@@ -94,7 +95,7 @@ async function main() {
       path.join(workDir, 'api.log'),
     );
     await waitUntil(() => graphqlAnswers(graphqlUrl), 120_000, 'API');
-    log(`API prête (pid ${api.pid}), ${mb(rssOf(api.pid!))} au démarrage`);
+    log(`API prête (pid ${api.pid}), ${mb(residentBytes(api.pid!))} au démarrage`);
 
     const token = (await gql<{ login: { token: string } }>(graphqlUrl, 'mutation { login(email: "agent@ddpp77.demo", password: "infoparquet-demo") { token } }')).login.token;
     const created = await gql<{ createSignalement: { id: string; piecesUploadPath: string } }>(
@@ -115,7 +116,7 @@ async function main() {
     if (result.status !== 201) throw new Error(`Envoi refusé : ${result.status} ${result.text}`);
     const returned = (JSON.parse(result.text) as { pieces: { sha256: string; size: string }[] }).pieces[0]!;
     await sleep(2000);
-    const after = rssOf(api.pid!);
+    const after = residentBytes(api.pid!);
     const stored = await storedSize(storageDir);
     await stop(api);
 
@@ -171,7 +172,7 @@ interface Measured {
 /** Un envoi de SIZE octets, la mémoire du serveur relevée pendant ce temps. */
 async function measuredUpload(server: ChildProcess, url: string, headers: Record<string, string>): Promise<Measured> {
   const pid = server.pid!;
-  const before = rssOf(pid);
+  const before = residentBytes(pid);
   // Remet à zéro le pic noyau (VmHWM) : il ne dira que celui de l'envoi.
   try {
     writeFileSync(`/proc/${pid}/clear_refs`, '5');
@@ -182,7 +183,7 @@ async function measuredUpload(server: ChildProcess, url: string, headers: Record
   let samples = 0;
   const timer = setInterval(() => {
     try {
-      peak = Math.max(peak, rssOf(pid));
+      peak = Math.max(peak, residentBytes(pid));
       samples += 1;
     } catch {
       // Processus terminé : le relevé s'arrête.
@@ -190,7 +191,7 @@ async function measuredUpload(server: ChildProcess, url: string, headers: Record
   }, SAMPLE_MS);
   try {
     const result = await uploadOnce(url, headers, SIZE, 'piece-1-gio.bin');
-    peak = Math.max(peak, rssOf(pid));
+    peak = Math.max(peak, residentBytes(pid));
     const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
     return { ...result, before, peak, hwm, samples };
   } finally {
@@ -233,10 +234,6 @@ function uploadOnce(url: string, headers: Record<string, string>, size: number, 
     req.on('error', reject);
     pipeline(Readable.from(body()), req).catch(reject);
   });
-}
-
-function rssOf(pid: number): number {
-  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 }
 
 async function storedSize(dir: string): Promise<number> {
@@ -318,21 +315,6 @@ async function waitUntil(ready: () => Promise<boolean>, timeoutMs: number, what:
     await sleep(250);
   }
   throw new Error(`${what} ne répond pas après ${timeoutMs / 1000} s`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('pas de port libre'))));
-    });
-  });
-}
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 main().catch(async (error: unknown) => {
