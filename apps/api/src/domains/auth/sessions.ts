@@ -37,6 +37,19 @@ export function bearerToken(header: string | null | undefined): string | undefin
 
 const TOUCH_INTERVAL_MS = 5 * 60 * 1000;
 
+interface SessionRow {
+  id: string;
+  expires_at: Date;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+  user_id: string;
+  role: Role;
+  active: boolean;
+  organization_id: string;
+  organization_kind: OrganizationKind;
+  organization_code: string;
+}
+
 /**
  * Retrouve la session d'un jeton : inconnue, révoquée, expirée ou d'un compte désactivé donne
  * `null`. La date de dernière utilisation n'est réécrite qu'au plus toutes les cinq minutes.
@@ -44,33 +57,22 @@ const TOUCH_INTERVAL_MS = 5 * 60 * 1000;
 export async function findViewerByToken(prisma: PrismaClient, token: string, now = new Date(), client: ClientInfo = {}): Promise<Viewer | null> {
   // Le même en-tête porte un jeton de session (ips_…) ou un jeton d'API (ipk_…), qui a ses propres refus.
   if (isApiToken(token)) return authenticateApiToken(prisma, token, { ...client, now });
-  const session = await prisma.session.findUnique({
-    where: { tokenHash: hashToken(token) },
-    select: {
-      id: true,
-      expiresAt: true,
-      revokedAt: true,
-      lastUsedAt: true,
-      user: {
-        select: {
-          id: true,
-          role: true,
-          active: true,
-          organization: { select: { id: true, kind: true, code: true } },
-        },
-      },
-    },
-  });
-  if (!session || session.revokedAt || session.expiresAt <= now || !session.user.active) return null;
-  if (!session.lastUsedAt || now.getTime() - session.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
+  // Une requête (jointure) et non trois : elle précède chaque opération authentifiée.
+  const [session] = await prisma.$queryRaw<SessionRow[]>`
+    SELECT s.id, s.expires_at, s.revoked_at, s.last_used_at, u.id AS user_id, u.role::text AS role, u.active,
+           o.id AS organization_id, o.kind::text AS organization_kind, o.code AS organization_code
+    FROM session s JOIN app_user u ON u.id = s.user_id JOIN organization o ON o.id = u.organization_id
+    WHERE s.token_hash = ${hashToken(token)}`;
+  if (!session || session.revoked_at || session.expires_at <= now || !session.active) return null;
+  if (!session.last_used_at || now.getTime() - session.last_used_at.getTime() > TOUCH_INTERVAL_MS) {
     await prisma.session.update({ where: { id: session.id }, data: { lastUsedAt: now } });
   }
   return {
-    userId: session.user.id,
+    userId: session.user_id,
     sessionId: session.id,
-    role: session.user.role,
-    organizationId: session.user.organization.id,
-    organizationKind: session.user.organization.kind,
-    organizationCode: session.user.organization.code,
+    role: session.role,
+    organizationId: session.organization_id,
+    organizationKind: session.organization_kind,
+    organizationCode: session.organization_code,
   };
 }

@@ -135,10 +135,13 @@ export async function transmit(prisma: PrismaClient, viewer: Viewer, current: Si
   if (!current.parquetId) {
     throw new BadUserInputError([{ field: 'parquetCode', message: 'Parquet destinataire : à choisir avant la transmission.' }]);
   }
-  const [parquet, administration] = await Promise.all([
-    prisma.organization.findUniqueOrThrow({ where: { id: current.parquetId }, select: { id: true, code: true } }),
-    prisma.organization.findUniqueOrThrow({ where: { id: current.administrationId }, select: { code: true } }),
-  ]);
+  const organizations = await prisma.organization.findMany({
+    where: { id: { in: [current.parquetId, current.administrationId] } },
+    select: { id: true, code: true },
+  });
+  const parquet = organizations.find((organization) => organization.id === current.parquetId);
+  const administration = organizations.find((organization) => organization.id === current.administrationId);
+  if (!parquet || !administration) throw new NotFoundError();
   await prisma.$transaction(async (tx) => {
     const transmittedAt = new Date();
     const reference = await issueReference(tx, parquet, transmittedAt);
