@@ -185,9 +185,10 @@ async function main() {
     { label: 'débit ≥ 1 000 signalements validés par seconde', ok: phases.api!.load.perSecond >= 1000, detail: `${num(phases.api!.load.perSecond, 1)}/s${phases.sql ? ` (SQL brut : ${num(phases.sql.load.perSecond, 1)}/s)` : ''}` },
     { label: 'p99 ≤ 50 ms (création + transmission)', ok: apiStats.p99 <= 50, detail: `p99 ${ms(apiStats.p99)} ms, p50 ${ms(apiStats.p50)} ms` },
     ...Object.entries(phases).map(([name, phase]) => ({
-      label: `aucune référence manquante ni en double (${name === 'sql' ? 'SQL brut' : 'API'})`,
-      ok: integrityOk(phase.integrity),
-      detail: `${phase.integrity.missing.length} manquante(s), ${phase.integrity.duplicates.length} doublon(s), ${phase.integrity.gaps.length} trou(s) sur ${num(phase.integrity.acknowledged)} acquittées`,
+      label: `aucune référence manquante ni en double, aucune erreur (${name === 'sql' ? 'SQL brut' : 'API'})`,
+      // Une phase dont rien n'a abouti ne prouve rien : elle échoue.
+      ok: integrityOk(phase.integrity) && phase.integrity.acknowledged > 0 && phase.load.errors === 0,
+      detail: `${phase.integrity.missing.length} manquante(s), ${phase.integrity.duplicates.length} doublon(s), ${phase.integrity.gaps.length} trou(s) sur ${num(phase.integrity.acknowledged)} acquittées, ${num(phase.load.errors)} erreur(s)`,
     })),
   ];
   const code = verdict('bench:transmission', checks);

@@ -56,7 +56,7 @@ export async function databaseExists(name: string, server = SERVER_URL): Promise
 /** Vide les tables des signalements et du journal (organisations, comptes et sessions restent). */
 export async function truncateSignalements(client: pg.ClientBase | pg.Pool): Promise<void> {
   await client.query(
-    'TRUNCATE audit_event, piece, message, decision, status_change, reference_counter, signalement, ' +
+    'TRUNCATE audit_event, audit_pending, piece, message, decision, status_change, reference_counter, signalement, ' +
       'digest_item, outgoing_email, notification_cursor, webhook_delivery RESTART IDENTITY CASCADE',
   );
 }

@@ -3,11 +3,14 @@ import { auditEventHash, auditPayloadDigest, GENESIS_HASH } from '../../apps/api
 import { canonicalJson } from '../../apps/api/src/lib/canonical-json.js';
 
 /**
- * L'ajout au journal d'audit écrit à la main, pour les témoins SQL : même verrou consultatif que
- * domains/audit/chain.ts (tenu jusqu'au commit), même lecture de la tête de chaîne, mêmes
- * empreintes (les fonctions du produit).
+ * Le journal d'audit écrit à la main, pour les témoins SQL, comme domains/audit/chain.ts et
+ * chainer.ts : chaque écriture dépose son événement dans `audit_pending` (une insertion, sans
+ * verrou) ; un chaîneur par pool les verse au journal par lots, sous le même verrou consultatif,
+ * avec les mêmes empreintes (les fonctions du produit), et l'écriture n'est rendue qu'une fois son
+ * événement chaîné — comme une opération GraphQL ne répond qu'après le chaînage.
  */
 const AUDIT_CHAIN_LOCK = 40_2_2026; // le même que domains/audit/chain.ts
+const CHAIN_BATCH = 500; // le même que domains/audit/chain.ts
 
 export interface RawAuditEvent {
   actorId: string;
@@ -22,39 +25,101 @@ export interface RawAuditEvent {
 }
 
 export async function appendAudit(tx: pg.PoolClient, event: RawAuditEvent): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-  const { rows } = await tx.query<{ id: string; prev_hash: string | null }>(
-    `SELECT nextval(pg_get_serial_sequence('audit_event', 'id')) AS id, (SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1) AS prev_hash`,
-  );
   const before = event.before === null ? null : (JSON.parse(canonicalJson(event.before)) as Record<string, unknown>);
   const after = event.after === null ? null : (JSON.parse(canonicalJson(event.after)) as Record<string, unknown>);
-  const fields = {
-    id: BigInt(rows[0]!.id),
-    at: new Date(),
-    prevHash: rows[0]!.prev_hash ?? GENESIS_HASH,
-    actorId: event.actorId,
-    organizationId: event.organizationId,
-    action: event.action,
-    targetType: 'Signalement',
-    targetId: event.signalementId,
-    signalementId: event.signalementId,
-    administrationId: event.administrationId,
-    parquetId: event.parquetId,
-    internal: event.internal ?? false,
-    apiTokenId: null,
-    before,
-    after,
-    payloadDigest: auditPayloadDigest(before, after),
-  };
   await tx.query(
-    `INSERT INTO audit_event (id, at, actor_id, organization_id, action, target_type, target_id, signalement_id, administration_id, parquet_id, internal, before, after, payload_digest, prev_hash, hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+    `INSERT INTO audit_pending (at, actor_id, organization_id, action, target_type, target_id, signalement_id, administration_id, parquet_id, internal, before, after, payload_digest)
+     VALUES ($1, $2, $3, $4, 'Signalement', $5, $6, $7, $8, $9, $10, $11, $12)`,
     [
-      fields.id.toString(), fields.at, fields.actorId, fields.organizationId, fields.action, fields.targetType, fields.targetId,
-      fields.signalementId, fields.administrationId, fields.parquetId, fields.internal, before === null ? null : JSON.stringify(before),
-      after === null ? null : JSON.stringify(after), fields.payloadDigest, fields.prevHash, auditEventHash(fields),
+      new Date(), event.actorId, event.organizationId, event.action, event.signalementId, event.signalementId, event.administrationId, event.parquetId,
+      event.internal ?? false, before === null ? null : JSON.stringify(before), after === null ? null : JSON.stringify(after),
+      auditPayloadDigest(before, after),
     ],
   );
+}
+
+/** Un lot : verrou, lecture de la file, identifiants, empreintes, insertion, retrait, commit. */
+async function chainBatch(pool: pg.Pool): Promise<number> {
+  const tx = await pool.connect();
+  try {
+    await tx.query('BEGIN');
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
+    const pending = await tx.query(
+      `SELECT id, at, actor_id, organization_id, action, target_type, target_id, signalement_id, administration_id, parquet_id, internal, payload_digest, api_token_id
+       FROM audit_pending ORDER BY id LIMIT $1`,
+      [CHAIN_BATCH],
+    );
+    if (pending.rows.length > 0) {
+      const head = await tx.query<{ hash: string }>('SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1');
+      const ids = await tx.query<{ id: string }>(
+        `SELECT nextval(pg_get_serial_sequence('audit_event', 'id')) AS id FROM generate_series(1, $1::int)`,
+        [pending.rows.length],
+      );
+      const sorted = ids.rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      let prevHash = head.rows[0]?.hash ?? GENESIS_HASH;
+      const links = pending.rows.map((row, index) => {
+        const id = sorted[index]!;
+        const hash = auditEventHash({
+          id, at: row.at, prevHash, actorId: row.actor_id, organizationId: row.organization_id, action: row.action, targetType: row.target_type,
+          targetId: row.target_id, signalementId: row.signalement_id, administrationId: row.administration_id, parquetId: row.parquet_id,
+          internal: row.internal, apiTokenId: row.api_token_id, before: null, after: null, payloadDigest: row.payload_digest,
+        });
+        const link = { pending_id: String(row.id), id: id.toString(), prev_hash: prevHash, hash };
+        prevHash = hash;
+        return link;
+      });
+      await tx.query(
+        `INSERT INTO audit_event (id, at, actor_id, organization_id, action, target_type, target_id, signalement_id, administration_id, parquet_id, internal, before, after, payload_digest, api_token_id, prev_hash, hash)
+         SELECT x.id, p.at, p.actor_id, p.organization_id, p.action, p.target_type, p.target_id, p.signalement_id, p.administration_id, p.parquet_id, p.internal,
+                p.before, p.after, p.payload_digest, p.api_token_id, x.prev_hash, x.hash
+         FROM jsonb_to_recordset($1::jsonb) AS x(pending_id bigint, id bigint, prev_hash text, hash text) JOIN audit_pending p ON p.id = x.pending_id ORDER BY x.id`,
+        [JSON.stringify(links)],
+      );
+      await tx.query('DELETE FROM audit_pending WHERE id = ANY($1::bigint[])', [links.map((link) => link.pending_id)]);
+    }
+    await tx.query('COMMIT');
+    return pending.rows.length;
+  } catch (error) {
+    await tx.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    tx.release();
+  }
+}
+
+/** Validation groupée, comme AuditChainer.flush : un passage à la fois, les demandes arrivées pendant un passage servies par le suivant. */
+export class RawChainer {
+  private current: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  flush(): Promise<void> {
+    if (this.queued) return this.queued;
+    if (this.current) {
+      this.queued = this.current
+        .catch(() => {})
+        .then(() => {
+          this.queued = null;
+          return this.flush();
+        });
+      return this.queued;
+    }
+    this.current = (async () => {
+      while ((await chainBatch(this.pool)) === CHAIN_BATCH);
+    })().finally(() => {
+      this.current = null;
+    });
+    return this.current;
+  }
+}
+
+const chainers = new WeakMap<pg.Pool, RawChainer>();
+/** Le chaîneur d'un pool (un par pool, comme un par instance de l'API). */
+export function rawChainer(pool: pg.Pool): RawChainer {
+  let chainer = chainers.get(pool);
+  if (!chainer) chainers.set(pool, (chainer = new RawChainer(pool)));
+  return chainer;
 }
 
 /** La consultation d'un détail consignée dans sa propre transaction, comme recordView (signalements/repository.ts). */
@@ -84,4 +149,5 @@ export async function rawRecordView(
   } finally {
     tx.release();
   }
+  await rawChainer(pool).flush();
 }

@@ -3,14 +3,14 @@ import type pg from 'pg';
 import { contentHash, frozenContent } from '../../apps/api/src/domains/signalements/content-hash.js';
 import { referenceYear } from '../../apps/api/src/domains/signalements/reference.js';
 import { formatReference } from '@infoparquet/validation';
-import { appendAudit } from './raw-audit.js';
+import { appendAudit, rawChainer } from './raw-audit.js';
 import type { signalementInput } from './world.js';
 
 /**
  * Témoin « SQL brut » : la création puis la transmission d'un signalement écrites à la main avec
  * `pg`, mêmes transactions et mêmes écritures que le produit (repository.ts) — signalement,
  * historique, compteur de références, empreinte du contenu, événement d'audit chaîné sous le même
- * verrou consultatif — sans GraphQL, sans Prisma, sans HTTP.
+ * verrou consultatif — sans GraphQL, sans Prisma, sans HTTP ; rendue, comme par l'API, une fois son événement chaîné.
  */
 type Input = ReturnType<typeof signalementInput>;
 interface Actor {
@@ -55,7 +55,7 @@ export async function rawCreateDraft(pool: pg.Pool, actor: Actor, input: Input):
   const parquet = await pool.query<{ id: string; code: string }>(`SELECT id, code FROM organization WHERE code = $1 AND kind = 'PARQUET'`, [input.parquetCode]);
   const parquetId = parquet.rows[0]!.id;
   const data = contentData(input);
-  return transaction(pool, async (tx) => {
+  const created = await transaction(pool, async (tx) => {
     const id = randomUUID();
     await tx.query(
       `INSERT INTO signalement (id, status, administration_id, parquet_id, created_by_id, title, facts, facts_date, facts_from, facts_to,
@@ -75,6 +75,8 @@ export async function rawCreateDraft(pool: pg.Pool, actor: Actor, input: Input):
     });
     return id;
   });
+  await rawChainer(pool).flush();
+  return created;
 }
 
 /** Transmission : relecture dans le périmètre, puis une transaction (compteur, gel et empreinte, historique, audit). */
@@ -87,7 +89,7 @@ export async function rawTransmit(pool: pg.Pool, actor: Actor, id: string): Prom
   );
   const current = rows[0];
   if (!current || current.status !== 'DRAFT') throw new Error('Signalement introuvable ou déjà transmis.');
-  return transaction(pool, async (tx) => {
+  const issued = await transaction(pool, async (tx) => {
     const transmittedAt = new Date();
     const year = referenceYear(transmittedAt);
     const counter = await tx.query<{ last_value: number }>(
@@ -123,4 +125,6 @@ export async function rawTransmit(pool: pg.Pool, actor: Actor, id: string): Prom
     });
     return reference;
   });
+  await rawChainer(pool).flush();
+  return issued;
 }

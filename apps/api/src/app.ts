@@ -4,6 +4,7 @@ import { getOperationAST } from 'graphql';
 import type { PrismaClient } from '@infoparquet/db';
 import { createContext, type Context } from './context.js';
 import { graphqlUse } from './domains/api-tokens/operation.js';
+import { operationAuditWrites } from './domains/audit/chain.js';
 import type { Env } from './env.js';
 import type { Realtime } from './realtime/index.js';
 import { schema } from './schema/index.js';
@@ -22,14 +23,30 @@ export interface AppDeps {
 export type App = YogaServerInstance<{ connectionParams?: Record<string, unknown> }, Context>;
 
 /**
- * Après chaque mutation, une fois ses transactions validées, le journal a peut-être avancé :
- * on réveille les diffuseurs. Rien n'est donc publié avant le commit.
+ * Une opération qui a consigné des événements (toute mutation, une consultation journalisée, un
+ * jeton d'API utilisé) ne répond qu'une fois ses événements versés au journal chaîné : ce qu'elle a
+ * écrit est alors dans le flux, le direct et les webhooks. Le versement est groupé entre opérations
+ * simultanées (domains/audit/chainer.ts). Rien n'est publié avant le commit.
  */
 function useJournalSignal(realtime: Realtime): Plugin {
   return {
+    instrumentation: {
+      operation: (_payload, wrapped) => {
+        const writes = { count: 0 };
+        return operationAuditWrites.run(writes, async () => {
+          try {
+            await wrapped();
+          } finally {
+            // Même refusée (jeton d'API refusé, consigné), l'opération a pu écrire au journal.
+            if (writes.count > 0) await realtime.journalAdvanced();
+          }
+        });
+      },
+    },
     onExecute({ args }) {
-      const operation = getOperationAST(args.document, args.operationName);
-      if (operation?.operation !== 'mutation') return;
+      // Hors opération Yoga (WebSocket), les écritures ne sont pas comptées : toute mutation chaîne.
+      if (operationAuditWrites.getStore()) return;
+      if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return;
       return { onExecuteDone: () => realtime.journalAdvanced() };
     },
   };

@@ -76,7 +76,7 @@ export function setupIntegration(): TestContext {
 /** Vide toutes les tables sauf la table paramétrable des motifs de classement. */
 export async function resetDatabase(prisma: PrismaClient): Promise<void> {
   await prisma.$executeRawUnsafe(
-    'TRUNCATE audit_event, piece, message, decision, status_change, reference_counter, signalement, signalement_tombstone, ' +
+    'TRUNCATE audit_event, audit_pending, piece, message, decision, status_change, reference_counter, signalement, signalement_tombstone, ' +
       'digest_item, outgoing_email, notification_cursor, notification_preference, webhook_delivery, webhook_endpoint, api_token, ' +
       'session, app_user, organization RESTART IDENTITY CASCADE',
   );

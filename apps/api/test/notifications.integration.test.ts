@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createPrismaClient, type NotificationEvent, type PrismaClient } from '@infoparquet/db';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendAuditEvent } from '../src/domains/audit/chain.js';
+import { chainAllPending } from '../src/domains/audit/chainer.js';
 import { createMailer, type Mailer } from '../src/domains/notifications/delivery.js';
 import { sendDailyDigests } from '../src/domains/notifications/digest.js';
 import { processJournal, processJournalBatch } from '../src/domains/notifications/notifier.js';
@@ -393,10 +394,13 @@ describe('courriels : panne du serveur SMTP, plusieurs expéditeurs', () => {
       { timeout: 20_000 },
     );
     await written;
-    // Le notificateur passe pendant ce temps : il ne voit rien, et sa position reste avant cet événement.
+    // Le chaîneur et le notificateur passent pendant ce temps : rien à chaîner ni à lire, la position reste avant cet événement.
+    await chainAllPending(t.prisma);
     expect(await processJournalBatch(t.prisma, { appUrl: APP_URL })).toMatchObject({ events: 0, emails: 0 });
     release();
     await late;
+    // Validé, il est chaîné (ce que fait l'API après chaque opération), puis lu une fois.
+    await chainAllPending(t.prisma);
     expect(await processJournalBatch(t.prisma, { appUrl: APP_URL })).toMatchObject({ events: 1, emails: 1 });
     expect((await t.prisma.outgoingEmail.findFirstOrThrow({ where: { event: 'DECISION' } })).subject).toBe(`[infoParquet] Décision du parquet — ${s.reference}`);
   });

@@ -1,6 +1,7 @@
 import type { OrganizationKind, PrismaClient, Role, Signalement } from '@infoparquet/db';
 import { signalementInputSchema } from '@infoparquet/validation';
 import type { z } from 'zod';
+import { chainAllPending } from '../domains/audit/chainer.js';
 import { hashPassword } from '../domains/auth/password.js';
 import type { Viewer } from '../domains/auth/sessions.js';
 import { applyTransition, createDraft, transmit } from '../domains/signalements/repository.js';
@@ -199,4 +200,6 @@ export async function seedDemoData(prisma: PrismaClient): Promise<void> {
     places: ['62160'],
   });
   await transmit(prisma, as('agent@ddtm62.demo'), await fresh(littoral));
+  // Les événements déposés par la démonstration rejoignent le journal chaîné avant l'ouverture.
+  await chainAllPending(prisma);
 }

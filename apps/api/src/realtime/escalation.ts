@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@infoparquet/db';
-import { appendAuditEvent } from '../domains/audit/chain.js';
+import { appendChainedAuditEvent } from '../domains/audit/chain.js';
 
 /** Verrou consultatif : une seule instance à la fois fait le tour des urgents en attente. */
 const ESCALATION_LOCK = 40_3_2026;
@@ -32,7 +32,7 @@ export async function escalateOverdue(prisma: PrismaClient, delayMs: number): Pr
     for (const row of overdue) {
       const level = row.escalation_count + 1;
       await tx.signalement.update({ where: { id: row.id }, data: { escalationCount: level } });
-      await appendAuditEvent(tx, {
+      await appendChainedAuditEvent(tx, {
         actorId: null,
         organizationId: null,
         action: 'SIGNALEMENT_ESCALATED',

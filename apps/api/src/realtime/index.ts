@@ -1,12 +1,19 @@
 import type { PrismaClient } from '@infoparquet/db';
+import { AuditChainer } from '../domains/audit/chainer.js';
 import { EventHub } from './hub.js';
 import { createSignals, type Signals } from './pubsub.js';
 
 export interface Realtime {
   hub: EventHub;
   signals: Signals;
-  /** Après un commit : prévenir toutes les instances que le journal a avancé. */
-  journalAdvanced(): void;
+  /** Le chaîneur du journal de cette instance (domains/audit/chainer.ts). */
+  chainer: AuditChainer;
+  /**
+   * Après un commit qui a consigné des événements : les verser au journal chaîné (rend la main quand
+   * c'est fait), puis réveiller les diffuseurs de toutes les instances. Un échec du chaînage est
+   * consigné sans faire échouer l'appelant : son commit est acquis, la relecture de sûreté chaînera.
+   */
+  journalAdvanced(): Promise<void>;
   /** Une session est fermée : toutes les instances ferment ses WebSockets. */
   sessionRevoked(sessionId: string): void;
   close(): Promise<void>;
@@ -22,21 +29,27 @@ export function createRealtime(prisma: PrismaClient, options: RealtimeOptions): 
   const { pubsub, close } = createSignals(options.redisUrl);
   const hub = new EventHub(prisma, { pollIntervalMs: options.pollIntervalMs });
   const wakeups = pubsub.subscribe('journal:advanced');
+  const chainer = new AuditChainer(prisma, {
+    pollMs: options.pollIntervalMs,
+    onChained: () => {
+      // Le diffuseur local est réveillé tout de suite, sans attendre l'aller-retour par Redis.
+      hub.wake();
+      void Promise.resolve(pubsub.publish('journal:advanced', { at: Date.now() })).catch(() => {});
+    },
+  });
   void (async () => {
     for await (const _signal of wakeups) hub.wake();
   })();
   return {
     hub,
     signals: pubsub,
-    journalAdvanced: () => {
-      // Le diffuseur local est réveillé tout de suite, sans attendre l'aller-retour par Redis.
-      hub.wake();
-      void Promise.resolve(pubsub.publish('journal:advanced', { at: Date.now() })).catch(() => {});
-    },
+    chainer,
+    journalAdvanced: () => chainer.flush().catch((error: unknown) => console.error('[journal] chaînage impossible', error)),
     sessionRevoked: (sessionId) => {
       void Promise.resolve(pubsub.publish('session:revoked', { sessionId })).catch(() => {});
     },
     close: async () => {
+      await chainer.stop();
       hub.stop();
       await wakeups.return?.();
       await close();

@@ -4,6 +4,7 @@
  */
 import { createPrismaClient } from '@infoparquet/db';
 import { verifyAuditChain } from '../domains/audit/chain.js';
+import { chainAllPending } from '../domains/audit/chainer.js';
 import { readEnv } from '../env.js';
 import { withDatabaseUrl } from '../lib/database-url.js';
 
@@ -11,6 +12,8 @@ const env = readEnv();
 await withDatabaseUrl(env, async (url) => {
   const prisma = createPrismaClient(url, { maxConnections: 2 });
   try {
+    // Ce qui attend encore dans la file (instance arrêtée avant son chaîneur) est chaîné d'abord.
+    await chainAllPending(prisma);
     const result = await verifyAuditChain(prisma);
     if (result.ok) {
       const redacted = result.redacted ? ` (dont ${result.redacted} au contenu effacé par la purge, empreintes intactes)` : '';

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import type { Prisma, PrismaClient } from '@infoparquet/db';
 import { canonicalJson } from '../../lib/canonical-json.js';
@@ -6,12 +7,17 @@ import { canonicalJson } from '../../lib/canonical-json.js';
 export const GENESIS_HASH = '0'.repeat(64);
 
 /**
- * Verrou consultatif qui sérialise l'ajout au journal. Pris à la fin de chaque transaction
- * d'écriture et tenu jusqu'au commit, il garantit deux choses : chaque événement porte
- * l'empreinte du précédent, et les identifiants suivent l'ordre des commits (ce que lisent le
- * flux d'événements et les reprises après déconnexion).
+ * Verrou consultatif de la chaîne : seul celui qui le tient ajoute au journal (`audit_event`), et il
+ * le tient jusqu'à son commit. Les identifiants y suivent donc l'ordre des commits (ce que lisent le
+ * flux d'événements, le diffuseur et les reprises après déconnexion) et chaque événement porte
+ * l'empreinte du précédent. Les écritures ordinaires ne le prennent pas : elles déposent leur
+ * événement dans `audit_pending`, que le chaîneur (chainer.ts) verse au journal par lots.
  */
 const AUDIT_CHAIN_LOCK = 40_2_2026;
+
+/** Nombre d'événements déposés par ce processus, et par l'opération en cours (voir chainer.ts). */
+export const auditWrites = { total: 0 };
+export const operationAuditWrites = new AsyncLocalStorage<{ count: number }>();
 
 export interface AuditEventInput {
   actorId: string | null;
@@ -70,41 +76,125 @@ export function auditEventHash(event: HashedFields): string {
   return createHash('sha256').update(event.prevHash).update('\n').update(payload).digest('hex');
 }
 
-/** Ajoute un événement au journal, dans la transaction de l'écriture qu'il décrit. */
+/**
+ * Consigne un événement, dans la transaction de l'écriture qu'il décrit : une insertion dans la file
+ * `audit_pending`, sans verrou. Il rejoint le journal chaîné quand le chaîneur passe (avant la
+ * réponse de l'opération GraphQL qui l'a écrit, voir app.ts) ; s'il y a échec, rien n'est écrit.
+ * Renvoie son numéro dans la file.
+ */
 export async function appendAuditEvent(tx: Prisma.TransactionClient, input: AuditEventInput): Promise<bigint> {
+  const before = jsonSafe(input.before ?? null);
+  const after = jsonSafe(input.after ?? null);
+  const [row] = await tx.$queryRaw<{ id: bigint }[]>`
+    INSERT INTO audit_pending (at, actor_id, organization_id, action, target_type, target_id, signalement_id, administration_id,
+                               parquet_id, internal, "before", "after", payload_digest, api_token_id)
+    VALUES (${new Date()}, ${input.actorId}::uuid, ${input.organizationId}::uuid, ${input.action}, ${input.targetType}, ${input.targetId},
+            ${input.signalementId ?? null}::uuid, ${input.administrationId ?? null}::uuid, ${input.parquetId ?? null}::uuid,
+            ${input.internal ?? false}, ${jsonParam(before)}::jsonb, ${jsonParam(after)}::jsonb, ${auditPayloadDigest(before, after)},
+            ${input.apiTokenId ?? null}::uuid)
+    RETURNING id`;
+  if (!row) throw new Error('File du journal indisponible.');
+  auditWrites.total += 1;
+  const operation = operationAuditWrites.getStore();
+  if (operation) operation.count += 1;
+  return row.id;
+}
+
+/**
+ * Consigne un événement et le chaîne aussitôt, avec tout ce qui attendait, dans la même transaction
+ * (qui tient alors le verrou de la chaîne jusqu'à son commit). Pour les rares écritures qui ont besoin
+ * du numéro définitif de leur événement (la purge le met sur la pierre tombale) et pour les
+ * travailleurs (escalade, désactivation d'un webhook), qu'aucune opération ne suit pour chaîner.
+ */
+export async function appendChainedAuditEvent(tx: Prisma.TransactionClient, input: AuditEventInput): Promise<bigint> {
+  const pendingId = await appendAuditEvent(tx, input);
+  for (;;) {
+    const chained = await chainPending(tx);
+    const id = chained.get(pendingId);
+    if (id !== undefined) return id;
+    if (chained.size === 0) throw new Error('Événement du journal introuvable dans la file.');
+  }
+}
+
+interface PendingRow {
+  id: bigint;
+  at: Date;
+  actor_id: string | null;
+  organization_id: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  signalement_id: string | null;
+  administration_id: string | null;
+  parquet_id: string | null;
+  internal: boolean;
+  payload_digest: string;
+  api_token_id: string | null;
+}
+
+/** Taille d'un lot du chaîneur. */
+export const CHAIN_BATCH = 500;
+
+/**
+ * Verse au journal, dans la transaction donnée et sous le verrou de la chaîne, jusqu'à `limit`
+ * événements de la file, dans l'ordre où ils y sont entrés : chacun reçoit son identifiant (séquence
+ * du journal), l'empreinte du précédent et la sienne, et quitte la file. Le contenu (before/after)
+ * passe d'une table à l'autre dans la base, sans revenir ici. Renvoie, par numéro de file,
+ * l'identifiant attribué.
+ */
+export async function chainPending(tx: Prisma.TransactionClient, limit = CHAIN_BATCH): Promise<Map<bigint, bigint>> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
-  const [head] = await tx.$queryRaw<{ id: bigint; prev_hash: string | null }[]>`
-    SELECT nextval(pg_get_serial_sequence('audit_event', 'id')) AS id,
-           (SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1) AS prev_hash`;
-  if (!head) throw new Error('Séquence du journal indisponible.');
-  const fields: HashedFields = {
-    id: BigInt(head.id),
-    at: new Date(),
-    prevHash: head.prev_hash ?? GENESIS_HASH,
-    actorId: input.actorId,
-    organizationId: input.organizationId,
-    action: input.action,
-    targetType: input.targetType,
-    targetId: input.targetId,
-    signalementId: input.signalementId ?? null,
-    administrationId: input.administrationId ?? null,
-    parquetId: input.parquetId ?? null,
-    internal: input.internal ?? false,
-    apiTokenId: input.apiTokenId ?? null,
-    before: jsonSafe(input.before ?? null),
-    after: jsonSafe(input.after ?? null),
-    payloadDigest: null,
-  };
-  fields.payloadDigest = auditPayloadDigest(fields.before, fields.after);
-  await tx.auditEvent.create({
-    data: {
-      ...fields,
-      before: (fields.before ?? undefined) as Prisma.InputJsonValue | undefined,
-      after: (fields.after ?? undefined) as Prisma.InputJsonValue | undefined,
-      hash: auditEventHash(fields),
-    },
+  const pending = await tx.$queryRaw<PendingRow[]>`
+    SELECT id, at, actor_id, organization_id, action, target_type, target_id, signalement_id, administration_id, parquet_id,
+           internal, payload_digest, api_token_id
+    FROM audit_pending ORDER BY id LIMIT ${limit}`;
+  const assigned = new Map<bigint, bigint>();
+  if (pending.length === 0) return assigned;
+  const [head] = await tx.$queryRaw<{ hash: string }[]>`SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1`;
+  const ids = await tx.$queryRaw<{ id: bigint }[]>`
+    SELECT nextval(pg_get_serial_sequence('audit_event', 'id')) AS id FROM generate_series(1, ${pending.length}::int)`;
+  ids.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  let prevHash = head?.hash ?? GENESIS_HASH;
+  const links = pending.map((row, index) => {
+    const id = ids[index]!.id;
+    const hash = auditEventHash({
+      id,
+      at: row.at,
+      prevHash,
+      actorId: row.actor_id,
+      organizationId: row.organization_id,
+      action: row.action,
+      targetType: row.target_type,
+      targetId: row.target_id,
+      signalementId: row.signalement_id,
+      administrationId: row.administration_id,
+      parquetId: row.parquet_id,
+      internal: row.internal,
+      apiTokenId: row.api_token_id,
+      before: null,
+      after: null,
+      payloadDigest: row.payload_digest,
+    });
+    const link = { pending_id: row.id.toString(), id: id.toString(), prev_hash: prevHash, hash };
+    prevHash = hash;
+    assigned.set(row.id, id);
+    return link;
   });
-  return fields.id;
+  await tx.$executeRaw`
+    INSERT INTO audit_event (id, at, actor_id, organization_id, action, target_type, target_id, signalement_id, administration_id,
+                             parquet_id, internal, "before", "after", payload_digest, api_token_id, prev_hash, hash)
+    SELECT x.id, p.at, p.actor_id, p.organization_id, p.action, p.target_type, p.target_id, p.signalement_id, p.administration_id,
+           p.parquet_id, p.internal, p."before", p."after", p.payload_digest, p.api_token_id, x.prev_hash, x.hash
+    FROM jsonb_to_recordset(${JSON.stringify(links)}::jsonb) AS x(pending_id bigint, id bigint, prev_hash text, hash text)
+    JOIN audit_pending p ON p.id = x.pending_id
+    ORDER BY x.id`;
+  await tx.$executeRaw`DELETE FROM audit_pending WHERE id = ANY(${links.map((link) => link.pending_id)}::bigint[])`;
+  return assigned;
+}
+
+/** Un objet JSON en paramètre de requête (`null` reste NULL, pas le JSON `null`). */
+function jsonParam(value: Record<string, unknown> | null): string | null {
+  return value === null ? null : JSON.stringify(value);
 }
 
 /** Dates en ISO, clés indéfinies retirées : ce qui est haché est ce que `jsonb` relira. */

@@ -45,6 +45,7 @@ export function createDocumentRoutes(deps: ContextDeps) {
     const loaded = await loadProofOfDeposit(deps.prisma, viewer, internalId(decodeSegment(globalId), 'Signalement') ?? '');
     const pdf = await renderProofOfDeposit(loaded.deposit, loaded.pieces);
     await recordDocumentDownload(deps.prisma, viewer, loaded.signalement, 'PROOF_OF_DEPOSIT');
+    await deps.realtime.journalAdvanced();
     sendPdf(req, res, pdf, attachmentName('accuse-de-reception', loaded.deposit.reference));
   }
 
@@ -60,6 +61,7 @@ export function createDocumentRoutes(deps: ContextDeps) {
     } else {
       await recordAvisDownload(deps.prisma, viewer, loaded);
     }
+    await deps.realtime.journalAdvanced();
     sendPdf(req, res, pdf, attachmentName('avis-de-decision', loaded.avis.reference));
   }
 

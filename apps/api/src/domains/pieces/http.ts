@@ -81,7 +81,7 @@ export function createPieceRoutes(deps: ContextDeps) {
       await Promise.all(received.pieces.map((piece) => storage.remove(piece.storageKey).catch(() => undefined)));
       throw error;
     }
-    deps.realtime.journalAdvanced();
+    await deps.realtime.journalAdvanced();
     res.writeHead(201, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
     res.end(JSON.stringify({ pieces: created.map(pieceJson) }));
   }
@@ -90,7 +90,10 @@ export function createPieceRoutes(deps: ContextDeps) {
     const piece = await findVisiblePiece(deps.prisma, viewer, internalId(decodeSegment(globalId), 'Piece') ?? '');
     const { stream, size } = await storage.read(piece.storageKey);
     if (req.method === 'HEAD') stream.destroy();
-    else await recordPieceDownload(deps.prisma, viewer, piece.signalement, { piece });
+    else {
+      await recordPieceDownload(deps.prisma, viewer, piece.signalement, { piece });
+      await deps.realtime.journalAdvanced();
+    }
     res.writeHead(200, { ...DOWNLOAD_HEADERS, 'content-length': String(size), 'content-disposition': contentDisposition(piece.filename) });
     if (req.method === 'HEAD') {
       res.end();
@@ -110,6 +113,7 @@ export function createPieceRoutes(deps: ContextDeps) {
       return;
     }
     await recordPieceDownload(deps.prisma, viewer, signalement, { archive: pieces });
+    await deps.realtime.journalAdvanced();
     const names = uniqueArchiveNames(pieces.map((piece) => piece.filename));
     // Chaque fichier n'est ouvert qu'à son tour, quand l'archive en est là.
     const entries = pieces.map((piece, index) => ({

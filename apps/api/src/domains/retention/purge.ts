@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient, SignalementStatus } from '@infoparquet/db';
-import { appendAuditEvent } from '../audit/chain.js';
+import { appendChainedAuditEvent } from '../audit/chain.js';
 import { expiryThreshold, PURGEABLE_STATUSES, type PurgeableStatus, type RetentionPolicy } from './policy.js';
 
 /** Ce que la purge sait effacer du stockage des pièces (voir domains/pieces/storage.ts). */
@@ -115,7 +115,7 @@ async function purgeOne(
     const signalement = await tx.signalement.findUniqueOrThrow({ where: { id } });
     const pieces = await tx.piece.findMany({ where: { signalementId: id }, select: { storageKey: true } });
 
-    const purgeEventId = await appendAuditEvent(tx, {
+    const purgeEventId = await appendChainedAuditEvent(tx, {
       actorId: null,
       organizationId: null,
       action: 'SIGNALEMENT_PURGED',

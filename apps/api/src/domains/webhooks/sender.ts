@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { PrismaClient } from '@infoparquet/db';
-import { appendAuditEvent } from '../audit/chain.js';
+import { appendChainedAuditEvent } from '../audit/chain.js';
 import { guardedLookup, isAllowedHost, isForbiddenAddress, literalAddress } from './address-policy.js';
 import type { WebhookPayload } from './dispatcher.js';
 import { disabledWebhookEmail } from './emails.js';
@@ -195,7 +195,7 @@ async function recordFailure(prisma: PrismaClient, delivery: Claimed, outcome: E
     if (managers.length > 0) {
       await tx.outgoingEmail.createMany({ data: managers.map((manager) => ({ toAddress: manager.email, userId: manager.id, ...content })) });
     }
-    await appendAuditEvent(tx, {
+    await appendChainedAuditEvent(tx, {
       actorId: null,
       organizationId: endpoint.organization_id,
       action: 'WEBHOOK_DISABLED',

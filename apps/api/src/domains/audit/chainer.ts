@@ -1,0 +1,90 @@
+import type { PrismaClient } from '@infoparquet/db';
+import { CHAIN_BATCH, chainPending } from './chain.js';
+
+export interface AuditChainerOptions {
+  /** Relecture de sûreté de la file (événements déposés par un autre processus), en millisecondes. */
+  pollMs: number;
+  /** Appelé après chaque passage qui a versé des événements au journal (réveil des diffuseurs). */
+  onChained?: (count: number) => void;
+}
+
+/**
+ * Le chaîneur d'une instance : il verse au journal, par lots, les événements déposés dans la file
+ * `audit_pending` (chain.ts). Un seul passage à la fois dans l'instance ; entre instances, le verrou
+ * de la chaîne les met à la suite. `flush()` est une validation groupée : les demandes qui arrivent
+ * pendant un passage sont servies ensemble par le passage suivant, si bien qu'à forte charge un
+ * seul commit chaîne les événements de dizaines d'opérations.
+ */
+export class AuditChainer {
+  private current: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
+  private readonly timer: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly options: AuditChainerOptions,
+  ) {
+    this.timer = setInterval(() => void this.poll(), options.pollMs);
+    this.timer.unref();
+  }
+
+  /**
+   * Rend la main quand tout événement validé avant l'appel est dans le journal chaîné. Un passage
+   * déjà commencé a pu lire la file avant ce commit : on attend alors le passage suivant.
+   */
+  flush(): Promise<void> {
+    if (this.queued) return this.queued;
+    if (this.current) {
+      const queued = this.current
+        .catch(() => {})
+        .then(() => {
+          this.queued = null;
+          return this.flush();
+        });
+      this.queued = queued;
+      return queued;
+    }
+    const current = this.drain().finally(() => {
+      this.current = null;
+    });
+    this.current = current;
+    return current;
+  }
+
+  stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    return (this.queued ?? this.current ?? Promise.resolve()).catch(() => {});
+  }
+
+  /** Vide la file par lots ; chaque lot est une transaction (verrou, lecture, insertion, retrait, commit). */
+  private async drain(): Promise<void> {
+    let total = 0;
+    for (;;) {
+      const chained = await this.prisma.$transaction((tx) => chainPending(tx, CHAIN_BATCH));
+      total += chained.size;
+      if (chained.size < CHAIN_BATCH) break;
+    }
+    if (total > 0) this.options.onChained?.(total);
+  }
+
+  /** Relecture de sûreté : ce qu'un autre processus (script, instance arrêtée) a laissé dans la file. */
+  private async poll(): Promise<void> {
+    if (this.stopped || this.current) return;
+    try {
+      const [waiting] = await this.prisma.$queryRaw<{ any: boolean }[]>`SELECT EXISTS (SELECT 1 FROM audit_pending) AS any`;
+      if (waiting?.any) await this.flush();
+    } catch (error) {
+      console.error('[journal] chaînage impossible', error);
+    }
+  }
+}
+
+/** Chaîne tout ce qui attend (scripts, démonstration, vérification du journal). */
+export async function chainAllPending(prisma: PrismaClient): Promise<void> {
+  for (;;) {
+    const chained = await prisma.$transaction((tx) => chainPending(tx, CHAIN_BATCH));
+    if (chained.size < CHAIN_BATCH) return;
+  }
+}
