@@ -29,14 +29,12 @@ export function createRealtime(prisma: PrismaClient, options: RealtimeOptions): 
   const { pubsub, close } = createSignals(options.redisUrl);
   const hub = new EventHub(prisma, { pollIntervalMs: options.pollIntervalMs });
   const wakeups = pubsub.subscribe('journal:advanced');
-  const chainer = new AuditChainer(prisma, {
-    pollMs: options.pollIntervalMs,
-    onChained: () => {
-      // Le diffuseur local est réveillé tout de suite, sans attendre l'aller-retour par Redis.
-      hub.wake();
-      void Promise.resolve(pubsub.publish('journal:advanced', { at: Date.now() })).catch(() => {});
-    },
-  });
+  const wakeAll = () => {
+    // Le diffuseur local est réveillé tout de suite, sans attendre l'aller-retour par Redis.
+    hub.wake();
+    void Promise.resolve(pubsub.publish('journal:advanced', { at: Date.now() })).catch(() => {});
+  };
+  const chainer = new AuditChainer(prisma, { pollMs: options.pollIntervalMs, onChained: wakeAll });
   void (async () => {
     for await (const _signal of wakeups) hub.wake();
   })();
@@ -44,7 +42,11 @@ export function createRealtime(prisma: PrismaClient, options: RealtimeOptions): 
     hub,
     signals: pubsub,
     chainer,
-    journalAdvanced: () => chainer.flush().catch((error: unknown) => console.error('[journal] chaînage impossible', error)),
+    journalAdvanced: () =>
+      chainer
+        .flush()
+        .catch((error: unknown) => console.error('[journal] chaînage impossible', error))
+        .then(wakeAll),
     sessionRevoked: (sessionId) => {
       void Promise.resolve(pubsub.publish('session:revoked', { sessionId })).catch(() => {});
     },

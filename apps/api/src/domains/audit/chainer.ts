@@ -4,8 +4,8 @@ import { CHAIN_BATCH, chainPending } from './chain.js';
 export interface AuditChainerOptions {
   /** Relecture de sûreté de la file (événements déposés par un autre processus), en millisecondes. */
   pollMs: number;
-  /** Appelé après chaque passage qui a versé des événements au journal (réveil des diffuseurs). */
-  onChained?: (count: number) => void;
+  /** Appelé quand la relecture de sûreté a versé des événements au journal (réveil des diffuseurs). */
+  onChained?: () => void;
 }
 
 /**
@@ -60,13 +60,10 @@ export class AuditChainer {
 
   /** Vide la file par lots ; chaque lot est une transaction (verrou, lecture, insertion, retrait, commit). */
   private async drain(): Promise<void> {
-    let total = 0;
     for (;;) {
       const chained = await this.prisma.$transaction((tx) => chainPending(tx, CHAIN_BATCH));
-      total += chained.size;
-      if (chained.size < CHAIN_BATCH) break;
+      if (chained.size < CHAIN_BATCH) return;
     }
-    if (total > 0) this.options.onChained?.(total);
   }
 
   /** Relecture de sûreté : ce qu'un autre processus (script, instance arrêtée) a laissé dans la file. */
@@ -74,7 +71,10 @@ export class AuditChainer {
     if (this.stopped || this.current) return;
     try {
       const [waiting] = await this.prisma.$queryRaw<{ any: boolean }[]>`SELECT EXISTS (SELECT 1 FROM audit_pending) AS any`;
-      if (waiting?.any) await this.flush();
+      if (waiting?.any) {
+        await this.flush();
+        this.options.onChained?.();
+      }
     } catch (error) {
       console.error('[journal] chaînage impossible', error);
     }
