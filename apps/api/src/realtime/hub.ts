@@ -61,8 +61,14 @@ export class HubSubscription implements AsyncIterable<LiveEvent> {
   position: bigint;
   live = false;
   closed = false;
+  /** Audience : même organisation, même rôle, même flux ; elle partage le calcul d'un événement. */
+  readonly audienceKey: string;
+  /** Résolue à la fermeture de l'abonnement. */
+  readonly ended: Promise<void>;
+  private endedResolve!: () => void;
   private queue: LiveEvent[] = [];
   private waiting: ((result: IteratorResult<LiveEvent>) => void) | null = null;
+  private listener: ((event: LiveEvent) => void) | null = null;
 
   constructor(
     readonly viewer: Viewer,
@@ -71,18 +77,17 @@ export class HubSubscription implements AsyncIterable<LiveEvent> {
     private readonly onClose: (subscription: HubSubscription) => void,
   ) {
     this.position = position;
-  }
-
-  /** Audience : même organisation, même rôle, même flux ; elle partage le calcul d'un événement. */
-  get audienceKey(): string {
-    const filter = this.feed.name === 'signalementEvents' ? (this.feed.signalementId ?? '*') : '';
-    return `${this.feed.name}|${this.viewer.organizationId}|${this.viewer.role}|${filter}`;
+    const filter = feed.name === 'signalementEvents' ? (feed.signalementId ?? '*') : '';
+    this.audienceKey = `${feed.name}|${viewer.organizationId}|${viewer.role}|${filter}`;
+    this.ended = new Promise((resolve) => (this.endedResolve = resolve));
   }
 
   push(event: LiveEvent): void {
     if (this.closed || event.id <= this.position) return;
     this.position = event.id;
-    if (this.waiting) {
+    if (this.listener) {
+      this.listener(event);
+    } else if (this.waiting) {
       const resolve = this.waiting;
       this.waiting = null;
       resolve({ value: event, done: false });
@@ -91,12 +96,25 @@ export class HubSubscription implements AsyncIterable<LiveEvent> {
     }
   }
 
+  /**
+   * Remplace l'itération par un rappel synchrone, appelé dans l'ordre pour ce qui attend déjà (le
+   * rattrapage) puis pour chaque événement : ni promesse ni microtâche par événement et par écran.
+   */
+  listen(listener: (event: LiveEvent) => void): void {
+    const backlog = this.queue;
+    this.queue = [];
+    for (const event of backlog) listener(event);
+    this.listener = listener;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.onClose(this);
+    this.listener = null;
     this.waiting?.({ value: undefined, done: true });
     this.waiting = null;
+    this.endedResolve();
   }
 
   [Symbol.asyncIterator](): AsyncIterator<LiveEvent> {
@@ -195,9 +213,15 @@ export class EventHub {
   }
 
   private dispatch(event: LoggedEvent): void {
+    // Une projection par audience et non par écran : même objet pour tous (le cache des résultats s'y accroche).
+    const projections = new Map<string, LiveEvent | null>();
     for (const subscription of this.subscriptions) {
       if (!subscription.live) continue;
-      const projected = project(event, subscription.viewer, subscription.feed);
+      let projected = projections.get(subscription.audienceKey);
+      if (projected === undefined) {
+        projected = project(event, subscription.viewer, subscription.feed);
+        projections.set(subscription.audienceKey, projected);
+      }
       if (projected) subscription.push(projected);
       else if (event.id > subscription.position) subscription.position = event.id;
     }

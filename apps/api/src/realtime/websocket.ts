@@ -10,7 +10,7 @@ import { DEFAULT_WEB_ORIGINS } from '../env.js';
 import { AppError } from '../errors.js';
 import { clientAddress, type RateLimits } from '../security/rate-limit.js';
 import { MAX_BODY_BYTES } from '../security/limits.js';
-import { HubSubscription } from './hub.js';
+import { HubSubscription, type LiveEvent } from './hub.js';
 import type { Realtime } from './index.js';
 
 /**
@@ -31,19 +31,26 @@ interface SocketRoot {
   id: string;
 }
 
-/** Résultats calculés et sérialisés une fois par événement, par audience et par document. */
+/**
+ * Résultats calculés et sérialisés une fois par événement, par audience et par document. Le
+ * diffuseur donne le même objet événement à toute une audience : le cache s'y accroche (et part
+ * avec lui), puis une table par audience et document. Une fois calculé, le texte se lit sans attente.
+ */
 class SharedResults {
-  private readonly results = new Map<string, Promise<string>>();
-  constructor(private readonly capacity = 10_000) {}
+  private readonly byEvent = new WeakMap<LiveEvent, Map<string, { text?: string; pending: Promise<string> }>>();
 
-  get(key: string, compute: () => Promise<ExecutionResult>): Promise<string> {
-    let result = this.results.get(key);
-    if (!result) {
-      result = compute().then((value) => JSON.stringify(value));
-      this.results.set(key, result);
-      if (this.results.size > this.capacity) this.results.delete(this.results.keys().next().value!);
+  get(event: LiveEvent, key: string, compute: () => Promise<ExecutionResult>): { text?: string; pending: Promise<string> } {
+    let forEvent = this.byEvent.get(event);
+    if (!forEvent) this.byEvent.set(event, (forEvent = new Map()));
+    let entry = forEvent.get(key);
+    if (!entry) {
+      const created: { text?: string; pending: Promise<string> } = {
+        pending: compute().then((value) => (created.text = JSON.stringify(value))),
+      };
+      entry = created;
+      forEvent.set(key, entry);
     }
-    return result;
+    return entry;
   }
 }
 
@@ -202,9 +209,10 @@ export function attachWebSockets(server: Server, app: App, deps: WebSocketDeps) 
 
 /**
  * Ouvre le flux de l'abonnement, puis envoie chaque événement soi-même : le résultat vient du
- * cache partagé de l'audience, le message est composé autour du texte déjà sérialisé. Le flux
- * rendu à graphql-ws ne produit rien ; il se termine avec l'abonnement et, quand le client se
- * désabonne ou se déconnecte, son `return` ferme l'abonnement au diffuseur.
+ * cache partagé de l'audience, le message est composé autour du texte déjà sérialisé et part dans
+ * le même tour de boucle que la diffusion quand ce texte est prêt (sinon après lui, dans l'ordre des
+ * événements). Le flux rendu à graphql-ws ne produit rien ; il se termine avec l'abonnement et,
+ * quand le client se désabonne ou se déconnecte, son `return` ferme l'abonnement au diffuseur.
  */
 async function subscribeShared(args: ExecutionArgs, shared: SharedResults) {
   const root = args.rootValue as SocketRoot;
@@ -214,26 +222,34 @@ async function subscribeShared(args: ExecutionArgs, shared: SharedResults) {
     if ('errors' in (source as object)) return maskUnexpected(source as ExecutionResult);
     return root.subscribe(args);
   }
-  const documentKey = `${print(args.document)}|${JSON.stringify(args.variableValues ?? {})}|${args.operationName ?? ''}`;
-  const socketId = JSON.stringify(root.id);
-  const done = (async () => {
-    for await (const event of source) {
-      // L'exécution enveloppée de Yoga relancerait l'abonnement : on exécute la sélection de
-      // l'opération sur l'événement, comme graphql-js le fait pour chaque événement d'un flux.
-      const payload = await shared.get(`${event.cursor}|${source.audienceKey}|${documentKey}`, async () =>
-        maskUnexpected(await execute({ ...args, rootValue: event })),
-      );
-      if (root.socket.readyState !== root.socket.OPEN) break;
-      root.socket.send(`{"id":${socketId},"type":"next","payload":${payload}}`);
-    }
-  })().catch((error: unknown) => console.error('[temps réel] envoi interrompu', error));
+  const resultKey = `${source.audienceKey}|${print(args.document)}|${JSON.stringify(args.variableValues ?? {})}|${args.operationName ?? ''}`;
+  const prefix = `{"id":${JSON.stringify(root.id)},"type":"next","payload":`;
+  const send = (payload: string) => {
+    if (root.socket.readyState === root.socket.OPEN) root.socket.send(`${prefix}${payload}}`);
+  };
+  // Les envois qui attendent un résultat en cours de calcul, pour garder l'ordre des événements.
+  let backlog: Promise<void> | null = null;
+  source.listen((event) => {
+    // L'exécution enveloppée de Yoga relancerait l'abonnement : on exécute la sélection de
+    // l'opération sur l'événement, comme graphql-js le fait pour chaque événement d'un flux.
+    const result = shared.get(event, resultKey, async () => maskUnexpected(await execute({ ...args, rootValue: event })));
+    if (!backlog && result.text !== undefined) return send(result.text);
+    const next: Promise<void> = (backlog ?? Promise.resolve())
+      .then(() => result.pending)
+      .then(send)
+      .catch((error: unknown) => console.error('[temps réel] envoi interrompu', error))
+      .finally(() => {
+        if (backlog === next) backlog = null;
+      });
+    backlog = next;
+  });
 
   const finished = { value: undefined, done: true } as const;
   return {
     [Symbol.asyncIterator]() {
       return this;
     },
-    next: () => done.then(() => finished),
+    next: () => source.ended.then(() => finished),
     return: () => {
       source.close();
       return Promise.resolve(finished);
