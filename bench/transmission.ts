@@ -24,7 +24,7 @@ import { createAgent, gql } from './lib/http.js';
 import { closedLoop, formatErrors, type LoadResult } from './lib/load.js';
 import { describeMachine, formatMachine, LoadMonitor, machineBusyShare, machineCpuSnapshot, processCpuSeconds } from './lib/machine.js';
 import { formatWaits, WaitSampler } from './lib/pg-waits.js';
-import { startApi } from './lib/processes.js';
+import { startApi, startRedis, type ApiProcess } from './lib/processes.js';
 import { rawCreateDraft, rawTransmit } from './lib/raw-transmission.js';
 import { saveResults, verdict, type Check } from './lib/report.js';
 import { ms, num, summarize, table } from './lib/stats.js';
@@ -44,6 +44,8 @@ const options = readFlags('Banc des transmissions de bout en bout (GraphQL contr
   baseline: true,
   /** Courriels du notificateur actifs pendant la phase GraphQL (fichiers .eml dans un dossier temporaire). */
   emails: false,
+  /** Instances de l'API (processus séparés, même base ; les clients sont répartis entre elles, Redis privé au-delà d'une). */
+  instances: 1,
   /** Suffixe du fichier de résultats (bench/results/transmission-<tag>.json) ; vide : transmission.json. */
   tag: '',
 });
@@ -124,16 +126,26 @@ async function main() {
 
   // ——— Le produit : API GraphQL ———
   const emailDir = options.emails ? mkdtempSync(path.join(os.tmpdir(), 'ip-bench-emails-')) : undefined;
-  const api = await startApi({
-    databaseUrl: url,
-    env: options.emails ? { EMAIL_NOTIFICATIONS: 'true', EMAIL_DIR: emailDir } : {},
-  });
+  // Node n'exécute le JavaScript que sur un cœur par processus : au-delà d'une instance, les
+  // suivantes se partagent la base et un Redis privé, comme derrière un répartiteur de charge.
+  const redis = options.instances > 1 ? await startRedis() : undefined;
+  const apis: ApiProcess[] = [];
+  for (let n = 0; n < options.instances; n += 1) {
+    apis.push(
+      await startApi({
+        databaseUrl: url,
+        redisUrl: redis?.url,
+        env: options.emails ? { EMAIL_NOTIFICATIONS: 'true', EMAIL_DIR: emailDir } : {},
+      }),
+    );
+  }
+  const serverCpu = () => apis.reduce((sum, api) => sum + processCpuSeconds(api.pid), 0);
   const agent = createAgent(options.clients);
   const acknowledged = new Map<string, string>();
   const sampler = new WaitSampler(url, options.database);
   await sampler.start();
-  const cpuBefore = { server: processCpuSeconds(api.pid), bench: process.cpuUsage(), machine: machineCpuSnapshot() };
-  console.info(`\nAPI GraphQL (processus ${api.pid}, ${api.url})…`);
+  const cpuBefore = { server: serverCpu(), bench: process.cpuUsage(), machine: machineCpuSnapshot() };
+  console.info(`\nAPI GraphQL (${apis.map((api) => `processus ${api.pid}, ${api.url}`).join(' ; ')})…`);
   const load = await closedLoop({
     label: 'API GraphQL',
     clients: options.clients,
@@ -142,6 +154,7 @@ async function main() {
     progress: true,
     op: async (client) => {
       const token = agents[client]!.token;
+      const api = apis[client % apis.length]!;
       const t0 = performance.now();
       const created = await gql<{ createSignalement: { id: string } }>(api.url, token, CREATE, { input: nextInput() }, agent);
       const t1 = performance.now();
@@ -150,10 +163,11 @@ async function main() {
       return { create: t1 - t0, transmit: performance.now() - t1 };
     },
   });
-  const cpu = cpuUsageSince(cpuBefore, load.windowS + options.warmup, api.pid);
+  const cpu = cpuUsageSince(cpuBefore, load.windowS + options.warmup, serverCpu);
   const waits = await sampler.stop();
-  const serverRss = api.rss();
-  await api.stop();
+  const serverRss = apis.reduce((sum, api) => sum + api.rss(), 0);
+  for (const api of apis) await api.stop();
+  await redis?.stop();
   agent.destroy();
   phases.api = { load, integrity: await checkIntegrity(pool, acknowledged), cpu, waits };
   await pool.end();
@@ -162,7 +176,7 @@ async function main() {
   // ——— Rapport ———
   const rows = Object.entries(phases).map(([name, phase]) => {
     const s = summarize(phase.load.latencies);
-    return [name === 'sql' ? 'SQL brut (pg)' : 'API GraphQL', num(phase.load.completed), num(phase.load.perSecond, 1), ms(s.p50), ms(s.p99), ms(s.max), num(phase.load.errors)];
+    return [name === 'sql' ? 'SQL brut (pg)' : `API GraphQL${options.instances > 1 ? ` ×${options.instances}` : ''}`, num(phase.load.completed), num(phase.load.perSecond, 1), ms(s.p50), ms(s.p99), ms(s.max), num(phase.load.errors)];
   });
   console.info(`\nTransmissions de bout en bout — ${options.clients} clients, ${options.duration} s mesurées, ${options.parquets} parquets`);
   console.info(table(['', 'validés', 'par s', 'p50 ms', 'p99 ms', 'max ms', 'erreurs'], rows));
@@ -178,7 +192,7 @@ async function main() {
     console.info(`  connexions PostgreSQL (moyenne par état) : ${formatWaits(phase.waits)}`);
     if (phase.load.errors) console.info(`  erreurs :\n    ${formatErrors(phase.load.errorKinds)}`);
   }
-  console.info(`\nmémoire résidente de l'API en fin de phase : ${(serverRss / 1e6).toFixed(0)} Mo`);
+  console.info(`\nmémoire résidente de l'API en fin de phase : ${(serverRss / 1e6).toFixed(0)} Mo${options.instances > 1 ? ` (${options.instances} instances)` : ''}`);
 
   const apiStats = summarize(phases.api!.load.latencies);
   const checks: Check[] = [
@@ -218,10 +232,10 @@ async function main() {
   process.exit(code);
 }
 
-function cpuUsageSince(before: { server?: number; bench: NodeJS.CpuUsage; machine: { busy: number; total: number } }, seconds: number, pid?: number) {
+function cpuUsageSince(before: { server?: number; bench: NodeJS.CpuUsage; machine: { busy: number; total: number } }, seconds: number, serverCpu?: () => number) {
   const bench = process.cpuUsage(before.bench);
   return {
-    server: pid !== undefined && before.server !== undefined ? (processCpuSeconds(pid) - before.server) / seconds : undefined,
+    server: serverCpu !== undefined && before.server !== undefined ? (serverCpu() - before.server) / seconds : undefined,
     bench: (bench.user + bench.system) / 1e6 / seconds,
     machine: machineBusyShare(before.machine, machineCpuSnapshot()),
   };
