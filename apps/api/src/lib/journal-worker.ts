@@ -19,18 +19,25 @@ export interface JournalWorkerOptions {
   pollMs: number;
   /** Le signal « le journal a avancé » (cette instance ou une autre par Redis) : un tour après chaque commit. */
   realtime?: Pick<Realtime, 'signals'>;
+  /**
+   * Écart minimal entre deux débuts de tour, en millisecondes : sous une rafale d'écritures, les
+   * signaux se regroupent en un tour par intervalle au lieu d’un tour par commit (250 par défaut).
+   */
+  minGapMs?: number;
 }
 
 /**
  * La boucle commune aux travailleurs du journal : un tour à la fois, jamais deux en parallèle dans
  * une instance (les verrous en base s'occupent des autres instances), un tour demandé après chaque
- * commit et de toute façon toutes les `pollMs` millisecondes. Une erreur de tour est consignée, le
- * tour suivant réessaie.
+ * commit (au plus un tous les `minGapMs`) et de toute façon toutes les `pollMs` millisecondes.
+ * Une erreur de tour est consignée, le tour suivant réessaie.
  */
-export function startJournalWorker({ name, turn, pollMs, realtime }: JournalWorkerOptions): JournalWorker {
+export function startJournalWorker({ name, turn, pollMs, realtime, minGapMs = 250 }: JournalWorkerOptions): JournalWorker {
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
+  let lastStart = 0;
+  let deferred: NodeJS.Timeout | null = null;
 
   function wake() {
     if (stopped) return;
@@ -38,6 +45,16 @@ export function startJournalWorker({ name, turn, pollMs, realtime }: JournalWork
       again = true;
       return;
     }
+    if (deferred) return;
+    const wait = lastStart + minGapMs - Date.now();
+    if (wait > 0) {
+      deferred = setTimeout(() => {
+        deferred = null;
+        wake();
+      }, wait);
+      return;
+    }
+    lastStart = Date.now();
     running = turn()
       .catch((error: unknown) => console.error(`[${name}] tour impossible`, error))
       .finally(() => {
@@ -60,7 +77,7 @@ export function startJournalWorker({ name, turn, pollMs, realtime }: JournalWork
   wake();
 
   const settle = async () => {
-    while (running) await running;
+    while (running || deferred) await (running ?? new Promise((resolve) => setTimeout(resolve, 5)));
   };
   return {
     wake,
@@ -68,6 +85,8 @@ export function startJournalWorker({ name, turn, pollMs, realtime }: JournalWork
     async stop() {
       stopped = true;
       clearInterval(timer);
+      if (deferred) clearTimeout(deferred);
+      deferred = null;
       await signals?.return?.();
       await settle();
     },
