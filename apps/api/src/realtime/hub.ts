@@ -195,20 +195,19 @@ export class EventHub {
 
   private async pump(): Promise<void> {
     for (;;) {
-      // D'abord la borne haute, puis les événements jusqu'à elle : tout identifiant inférieur à un
-      // identifiant validé est lui-même validé ou annulé (verrou du journal), rien ne peut s'y glisser après.
-      const head = await this.prisma.auditEvent.findFirst({ orderBy: { id: 'desc' }, select: { id: true } });
-      const upTo = head?.id ?? 0n;
-      if (upTo <= this.lastDispatched) return;
+      // Une seule lecture : les identifiants du journal sont attribués sous le verrou de la chaîne,
+      // tenu jusqu'au commit (domains/audit/chain.ts). Ce qui est visible est donc toujours un début
+      // du journal ; rien n'apparaît plus tard sous un identifiant déjà dépassé.
       const events = await this.prisma.auditEvent.findMany({
-        where: { id: { gt: this.lastDispatched, lte: upTo }, action: { in: LIFECYCLE_ACTIONS } },
+        where: { id: { gt: this.lastDispatched }, action: { in: LIFECYCLE_ACTIONS } },
         orderBy: { id: 'asc' },
         take: BATCH,
         select: LOGGED_EVENT_SELECT,
       });
       // Distribution et avancée de la position dans le même tour de boucle, sans attente.
       for (const event of events) this.dispatch(event);
-      this.lastDispatched = events.length === BATCH ? events.at(-1)!.id : upTo;
+      if (events.length > 0) this.lastDispatched = events.at(-1)!.id;
+      if (events.length < BATCH) return;
     }
   }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@infoparquet/db';
 import { AuditChainer } from '../domains/audit/chainer.js';
 import { EventHub } from './hub.js';
@@ -29,24 +30,33 @@ export function createRealtime(prisma: PrismaClient, options: RealtimeOptions): 
   const { pubsub, close } = createSignals(options.redisUrl);
   const hub = new EventHub(prisma, { pollIntervalMs: options.pollIntervalMs });
   const wakeups = pubsub.subscribe('journal:advanced');
+  const instance = randomUUID();
   const wakeAll = () => {
-    // Le diffuseur local est réveillé tout de suite, sans attendre l'aller-retour par Redis.
+    // Le diffuseur local est réveillé tout de suite, sans attendre l'aller-retour par Redis ; le
+    // signal, qu'il reçoit aussi, ne le réveille pas une seconde fois.
     hub.wake();
-    void Promise.resolve(pubsub.publish('journal:advanced', { at: Date.now() })).catch(() => {});
+    void Promise.resolve(pubsub.publish('journal:advanced', { at: Date.now(), from: instance })).catch(() => {});
   };
   const chainer = new AuditChainer(prisma, { pollMs: options.pollIntervalMs, onChained: wakeAll });
   void (async () => {
-    for await (const _signal of wakeups) hub.wake();
+    for await (const signal of wakeups) if (signal.from !== instance) hub.wake();
   })();
   return {
     hub,
     signals: pubsub,
     chainer,
+    // Le passage qui verse des événements réveille les diffuseurs une fois pour toutes les opérations
+    // qu'il sert ; s'il n'a rien versé (déjà chaîné ailleurs), on les réveille ici.
     journalAdvanced: () =>
-      chainer
-        .flush()
-        .catch((error: unknown) => console.error('[journal] chaînage impossible', error))
-        .then(wakeAll),
+      chainer.flush().then(
+        (chained) => {
+          if (chained === 0) wakeAll();
+        },
+        (error: unknown) => {
+          console.error('[journal] chaînage impossible', error);
+          wakeAll();
+        },
+      ),
     sessionRevoked: (sessionId) => {
       void Promise.resolve(pubsub.publish('session:revoked', { sessionId })).catch(() => {});
     },

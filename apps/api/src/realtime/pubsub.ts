@@ -11,7 +11,8 @@ import { Redis } from 'ioredis';
 export type Signals = ReturnType<typeof createSignals>['pubsub'];
 
 type Topics = {
-  'journal:advanced': [{ at: number }];
+  /** `from` : l'instance qui a écrit (son propre diffuseur est déjà réveillé). */
+  'journal:advanced': [{ at: number; from: string }];
   'session:revoked': [{ sessionId: string }];
 };
 

@@ -4,7 +4,7 @@ import { CHAIN_BATCH, chainPending } from './chain.js';
 export interface AuditChainerOptions {
   /** Relecture de sûreté de la file (événements déposés par un autre processus), en millisecondes. */
   pollMs: number;
-  /** Appelé quand la relecture de sûreté a versé des événements au journal (réveil des diffuseurs). */
+  /** Appelé une fois par passage qui a versé des événements au journal (réveil des diffuseurs). */
   onChained?: () => void;
 }
 
@@ -16,8 +16,8 @@ export interface AuditChainerOptions {
  * seul commit chaîne les événements de dizaines d'opérations.
  */
 export class AuditChainer {
-  private current: Promise<void> | null = null;
-  private queued: Promise<void> | null = null;
+  private current: Promise<number> | null = null;
+  private queued: Promise<number> | null = null;
   private readonly timer: NodeJS.Timeout;
   private stopped = false;
 
@@ -31,13 +31,15 @@ export class AuditChainer {
 
   /**
    * Rend la main quand tout événement validé avant l'appel est dans le journal chaîné. Un passage
-   * déjà commencé a pu lire la file avant ce commit : on attend alors le passage suivant.
+   * déjà commencé a pu lire la file avant ce commit : on attend alors le passage suivant. Renvoie le
+   * nombre d'événements versés par ce passage (zéro si une autre instance ou une écriture chaînée
+   * d'office les avait déjà versés).
    */
-  flush(): Promise<void> {
+  flush(): Promise<number> {
     if (this.queued) return this.queued;
     if (this.current) {
       const queued = this.current
-        .catch(() => {})
+        .catch(() => 0)
         .then(() => {
           this.queued = null;
           return this.flush();
@@ -52,18 +54,22 @@ export class AuditChainer {
     return current;
   }
 
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    return (this.queued ?? this.current ?? Promise.resolve()).catch(() => {});
+    await (this.queued ?? this.current ?? Promise.resolve(0)).catch(() => 0);
   }
 
   /** Vide la file par lots ; chaque lot est une transaction (verrou, lecture, insertion, retrait, commit). */
-  private async drain(): Promise<void> {
+  private async drain(): Promise<number> {
+    let total = 0;
     for (;;) {
       const chained = await this.prisma.$transaction((tx) => chainPending(tx, CHAIN_BATCH));
-      if (chained.size < CHAIN_BATCH) return;
+      total += chained.size;
+      if (chained.size < CHAIN_BATCH) break;
     }
+    if (total > 0) this.options.onChained?.();
+    return total;
   }
 
   /** Relecture de sûreté : ce qu'un autre processus (script, instance arrêtée) a laissé dans la file. */
@@ -71,10 +77,7 @@ export class AuditChainer {
     if (this.stopped || this.current) return;
     try {
       const [waiting] = await this.prisma.$queryRaw<{ any: boolean }[]>`SELECT EXISTS (SELECT 1 FROM audit_pending) AS any`;
-      if (waiting?.any) {
-        await this.flush();
-        this.options.onChained?.();
-      }
+      if (waiting?.any) await this.flush();
     } catch (error) {
       console.error('[journal] chaînage impossible', error);
     }
