@@ -50,12 +50,12 @@ async function chainBatch(pool: pg.Pool): Promise<number> {
       [CHAIN_BATCH],
     );
     if (pending.rows.length > 0) {
-      const head = await tx.query<{ hash: string }>('SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1');
-      const ids = await tx.query<{ id: string }>(
-        `SELECT nextval(pg_get_serial_sequence('audit_event', 'id')) AS id FROM generate_series(1, $1::int)`,
+      const head = await tx.query<{ hash: string | null; ids: string[] }>(
+        `SELECT (SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1) AS hash,
+                ARRAY(SELECT nextval(pg_get_serial_sequence('audit_event', 'id')) FROM generate_series(1, $1::int)) AS ids`,
         [pending.rows.length],
       );
-      const sorted = ids.rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const sorted = head.rows[0]!.ids.map((id) => BigInt(id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       let prevHash = head.rows[0]?.hash ?? GENESIS_HASH;
       const links = pending.rows.map((row, index) => {
         const id = sorted[index]!;
@@ -69,13 +69,15 @@ async function chainBatch(pool: pg.Pool): Promise<number> {
         return link;
       });
       await tx.query(
-        `INSERT INTO audit_event (id, at, actor_id, organization_id, action, target_type, target_id, signalement_id, administration_id, parquet_id, internal, before, after, payload_digest, api_token_id, prev_hash, hash)
-         SELECT x.id, p.at, p.actor_id, p.organization_id, p.action, p.target_type, p.target_id, p.signalement_id, p.administration_id, p.parquet_id, p.internal,
-                p.before, p.after, p.payload_digest, p.api_token_id, x.prev_hash, x.hash
-         FROM jsonb_to_recordset($1::jsonb) AS x(pending_id bigint, id bigint, prev_hash text, hash text) JOIN audit_pending p ON p.id = x.pending_id ORDER BY x.id`,
+        `WITH moved AS (
+           DELETE FROM audit_pending p USING jsonb_to_recordset($1::jsonb) AS x(pending_id bigint, id bigint, prev_hash text, hash text)
+           WHERE p.id = x.pending_id
+           RETURNING x.id, p.at, p.actor_id, p.organization_id, p.action, p.target_type, p.target_id, p.signalement_id, p.administration_id,
+                     p.parquet_id, p.internal, p.before, p.after, p.payload_digest, p.api_token_id, x.prev_hash, x.hash)
+         INSERT INTO audit_event (id, at, actor_id, organization_id, action, target_type, target_id, signalement_id, administration_id, parquet_id, internal, before, after, payload_digest, api_token_id, prev_hash, hash)
+         SELECT * FROM moved ORDER BY id`,
         [JSON.stringify(links)],
       );
-      await tx.query('DELETE FROM audit_pending WHERE id = ANY($1::bigint[])', [links.map((link) => link.pending_id)]);
     }
     await tx.query('COMMIT');
     return pending.rows.length;

@@ -150,13 +150,15 @@ export async function chainPending(tx: Prisma.TransactionClient, limit = CHAIN_B
     FROM audit_pending ORDER BY id LIMIT ${limit}`;
   const assigned = new Map<bigint, bigint>();
   if (pending.length === 0) return assigned;
-  const [head] = await tx.$queryRaw<{ hash: string }[]>`SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1`;
-  const ids = await tx.$queryRaw<{ id: bigint }[]>`
-    SELECT nextval(pg_get_serial_sequence('audit_event', 'id')) AS id FROM generate_series(1, ${pending.length}::int)`;
-  ids.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // La tête de la chaîne et les identifiants du lot, en un aller-retour.
+  const [head] = await tx.$queryRaw<{ hash: string | null; ids: bigint[] }[]>`
+    SELECT (SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1) AS hash,
+           ARRAY(SELECT nextval(pg_get_serial_sequence('audit_event', 'id')) FROM generate_series(1, ${pending.length}::int)) AS ids`;
+  const ids = [...(head?.ids ?? [])].map(BigInt).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (ids.length !== pending.length) throw new Error('Séquence du journal indisponible.');
   let prevHash = head?.hash ?? GENESIS_HASH;
   const links = pending.map((row, index) => {
-    const id = ids[index]!.id;
+    const id = ids[index]!;
     const hash = auditEventHash({
       id,
       at: row.at,
@@ -180,15 +182,18 @@ export async function chainPending(tx: Prisma.TransactionClient, limit = CHAIN_B
     assigned.set(row.id, id);
     return link;
   });
+  // Retirés de la file et ajoutés au journal par la même instruction.
   await tx.$executeRaw`
+    WITH moved AS (
+      DELETE FROM audit_pending p
+      USING jsonb_to_recordset(${JSON.stringify(links)}::jsonb) AS x(pending_id bigint, id bigint, prev_hash text, hash text)
+      WHERE p.id = x.pending_id
+      RETURNING x.id, p.at, p.actor_id, p.organization_id, p.action, p.target_type, p.target_id, p.signalement_id, p.administration_id,
+                p.parquet_id, p.internal, p."before", p."after", p.payload_digest, p.api_token_id, x.prev_hash, x.hash
+    )
     INSERT INTO audit_event (id, at, actor_id, organization_id, action, target_type, target_id, signalement_id, administration_id,
                              parquet_id, internal, "before", "after", payload_digest, api_token_id, prev_hash, hash)
-    SELECT x.id, p.at, p.actor_id, p.organization_id, p.action, p.target_type, p.target_id, p.signalement_id, p.administration_id,
-           p.parquet_id, p.internal, p."before", p."after", p.payload_digest, p.api_token_id, x.prev_hash, x.hash
-    FROM jsonb_to_recordset(${JSON.stringify(links)}::jsonb) AS x(pending_id bigint, id bigint, prev_hash text, hash text)
-    JOIN audit_pending p ON p.id = x.pending_id
-    ORDER BY x.id`;
-  await tx.$executeRaw`DELETE FROM audit_pending WHERE id = ANY(${links.map((link) => link.pending_id)}::bigint[])`;
+    SELECT * FROM moved ORDER BY id`;
   return assigned;
 }
 
