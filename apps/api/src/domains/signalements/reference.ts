@@ -1,9 +1,12 @@
 import type { Prisma } from '@infoparquet/db';
 import { formatReference } from '@infoparquet/validation';
 
+// Créé une fois : construire un Intl.DateTimeFormat coûte bien plus que s'en servir.
+const PARIS_YEAR = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric' });
+
 /** L'année de la transmission, à l'heure de Paris : un signalement du 31 décembre à 23 h 30 compte pour l'année qui s'achève. */
 export function referenceYear(at: Date): number {
-  return Number(new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric' }).format(at));
+  return Number(PARIS_YEAR.format(at));
 }
 
 /**
