@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { appendAuditEvent, verifyAuditChain } from '../src/domains/audit/chain.js';
 import { AuditChainer, chainAllPending } from '../src/domains/audit/chainer.js';
 import { testDatabaseUrl } from './database.js';
-import { createDraft, createWorld, runApiScript, setupIntegration, transmitDraft, uuidOf } from './helpers.js';
+import { createDraft, createWorld, heldTransaction, runApiScript, setupIntegration, transmitDraft, uuidOf } from './helpers.js';
 
 /**
  * Le chaînage du journal hors du chemin des écritures : chaque écriture dépose son événement dans
@@ -52,24 +52,12 @@ describe('chaînage du journal', () => {
   it('un événement validé pendant un passage du chaîneur est versé par le passage suivant, jamais sauté', async () => {
     const w = await createWorld(t);
     const chainer = new AuditChainer(t.prisma, { pollMs: 60_000 });
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let appended!: () => void;
-    const written = new Promise<void>((resolve) => (appended = resolve));
-    const late = t.prisma.$transaction(
-      async (tx) => {
-        await appendAuditEvent(tx, probeEvent(w.parquet.id));
-        appended();
-        await held;
-      },
-      { timeout: 20_000 },
-    );
-    await written;
+    const late = heldTransaction(t.prisma, (tx) => appendAuditEvent(tx, probeEvent(w.parquet.id)));
+    await late.written;
     // Non validé : le passage ne le voit pas.
     await chainer.flush();
     expect(await t.prisma.auditEvent.count({ where: { action: 'TEST_PROBE' } })).toBe(0);
-    release();
-    await late;
+    await late.commit();
     await chainer.flush();
     expect(await t.prisma.auditEvent.count({ where: { action: 'TEST_PROBE' } })).toBe(1);
     expect(await pendingCount()).toBe(0);

@@ -1,4 +1,4 @@
-import { createPrismaClient, type OrganizationKind, type PrismaClient, type Role } from '@infoparquet/db';
+import { createPrismaClient, type OrganizationKind, type Prisma, type PrismaClient, type Role } from '@infoparquet/db';
 import { signalementInputSchema } from '@infoparquet/validation';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -244,4 +244,31 @@ export function runApiScript(
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * Une transaction tenue ouverte après son travail, pour simuler un commit tardif : `written` se
+ * résout quand le travail est fait (pas encore validé), `commit()` la laisse valider et rend sa fin.
+ */
+export function heldTransaction(prisma: PrismaClient, work: (tx: Prisma.TransactionClient) => Promise<unknown>) {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let worked!: () => void;
+  const done = new Promise<void>((resolve) => (worked = resolve));
+  const committed = prisma.$transaction(
+    async (tx) => {
+      await work(tx);
+      worked();
+      await held;
+    },
+    { timeout: 20_000 },
+  );
+  return {
+    // Si le travail échoue, `written` le dit au lieu d'attendre sans fin.
+    written: Promise.race([done, committed.then(() => undefined)]),
+    commit: () => {
+      release();
+      return committed;
+    },
+  };
 }

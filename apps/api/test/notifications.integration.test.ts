@@ -13,7 +13,7 @@ import { sendDueEmails } from '../src/domains/notifications/sender.js';
 import { signalementLink } from '../src/domains/notifications/templates.js';
 import { escalateOverdue } from '../src/realtime/escalation.js';
 import { testDatabaseUrl } from './database.js';
-import { createDraft, createUser, createWorld, errorCode, setupIntegration, transmitDraft, type Actor, type World } from './helpers.js';
+import { createDraft, createUser, createWorld, errorCode, heldTransaction, setupIntegration, transmitDraft, type Actor, type World } from './helpers.js';
 import { deadSmtpPort, startSmtp, type Inbox } from './notifications-smtp.js';
 import { overHttp, sleep, startInstance, until } from './realtime-helpers.js';
 
@@ -369,36 +369,26 @@ describe('courriels : panne du serveur SMTP, plusieurs expéditeurs', () => {
     expect(await t.prisma.outgoingEmail.count()).toBe(1);
 
     // Une décision en cours d'écriture : son événement a pris son identifiant mais n'est pas validé.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let appended!: () => void;
-    const written = new Promise<void>((resolve) => (appended = resolve));
-    const late = t.prisma.$transaction(
-      async (tx) => {
-        await tx.statusChange.create({
-          data: { signalementId: s.internal, fromStatus: 'REGISTERED', toStatus: 'DECIDED', action: 'decide', actorId: w.prosecutor.user.id, organizationId: w.parquet.id },
-        });
-        await appendAuditEvent(tx, {
-          actorId: w.prosecutor.user.id,
-          organizationId: w.parquet.id,
-          action: 'SIGNALEMENT_DECIDED',
-          targetType: 'Signalement',
-          targetId: s.internal,
-          signalementId: s.internal,
-          administrationId: w.administration.id,
-          parquetId: w.parquet.id,
-        });
-        appended();
-        await held;
-      },
-      { timeout: 20_000 },
-    );
-    await written;
+    const late = heldTransaction(t.prisma, async (tx) => {
+      await tx.statusChange.create({
+        data: { signalementId: s.internal, fromStatus: 'REGISTERED', toStatus: 'DECIDED', action: 'decide', actorId: w.prosecutor.user.id, organizationId: w.parquet.id },
+      });
+      await appendAuditEvent(tx, {
+        actorId: w.prosecutor.user.id,
+        organizationId: w.parquet.id,
+        action: 'SIGNALEMENT_DECIDED',
+        targetType: 'Signalement',
+        targetId: s.internal,
+        signalementId: s.internal,
+        administrationId: w.administration.id,
+        parquetId: w.parquet.id,
+      });
+    });
+    await late.written;
     // Le chaîneur et le notificateur passent pendant ce temps : rien à chaîner ni à lire, la position reste avant cet événement.
     await chainAllPending(t.prisma);
     expect(await processJournalBatch(t.prisma, { appUrl: APP_URL })).toMatchObject({ events: 0, emails: 0 });
-    release();
-    await late;
+    await late.commit();
     // Validé, il est chaîné (ce que fait l'API après chaque opération), puis lu une fois.
     await chainAllPending(t.prisma);
     expect(await processJournalBatch(t.prisma, { appUrl: APP_URL })).toMatchObject({ events: 1, emails: 1 });
