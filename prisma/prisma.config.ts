@@ -1,11 +1,13 @@
 /**
- * Configuration de la CLI Prisma (6.19.3) : moteur de schéma WebAssembly et adaptateur `pg`,
- * parce que les moteurs natifs de Prisma se téléchargent et qu'ici rien ne se télécharge.
+ * Configuration de la CLI Prisma des migrations (6.19.3) : moteur de schéma WebAssembly et
+ * adaptateur `pg` de la même version (`@prisma/adapter-pg-migrate`, alias de
+ * `@prisma/adapter-pg@6.19.3` ; le client, lui, est en 7.10), parce que les moteurs natifs de
+ * Prisma se téléchargent et qu'ici rien ne se télécharge.
  * Voir ../shared/TOOLCHAIN.md et scripts/prisma.mjs, qui lance la CLI avec ce qu'il faut.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPg } from '@prisma/adapter-pg-migrate';
 import { ColumnTypeEnum } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { defineConfig } from 'prisma/config';
