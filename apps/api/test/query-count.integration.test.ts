@@ -102,8 +102,9 @@ describe('nombre de requêtes SQL des listes', () => {
     const large = await measureLists(30);
     expect(large.counts, tables(large.sql)).toEqual(small.counts);
     // Dont 1 pour retrouver la session (session, utilisateur et organisation en une jointure), à chaque requête.
-    // signalements : la page, administration, parquet, auteur, historique, acteurs, leurs
-    // organisations, décision, motif, et le totalCount. urgentQueue : la même chose sans le compte.
-    expect(large.counts, tables(large.sql)).toEqual({ agentList: 11, clerkList: 11, urgentQueue: 10, parquets: 2 });
+    // signalements : la page avec toutes ses relations (administration, parquet, auteur, historique,
+    // acteurs, leurs organisations, décision, motif) en une requête (relationJoins de Prisma), puis
+    // le totalCount. urgentQueue : la même chose sans le compte.
+    expect(large.counts, tables(large.sql)).toEqual({ agentList: 3, clerkList: 3, urgentQueue: 2, parquets: 2 });
   }, 60_000);
 });
