@@ -7,11 +7,10 @@ import { createSignals, type Signals } from './pubsub.js';
 export interface Realtime {
   hub: EventHub;
   signals: Signals;
-  /** Le chaîneur du journal de cette instance (domains/audit/chainer.ts). */
-  chainer: AuditChainer;
   /**
-   * Après un commit qui a consigné des événements : les verser au journal chaîné (rend la main quand
-   * c'est fait), puis réveiller les diffuseurs de toutes les instances. Un échec du chaînage est
+   * Après un commit qui a consigné des événements : les verser au journal chaîné par le chaîneur de
+   * l'instance (domains/audit/chainer.ts ; rend la main quand c'est fait), puis réveiller les
+   * diffuseurs de toutes les instances. Un échec du chaînage est
    * consigné sans faire échouer l'appelant : son commit est acquis, la relecture de sûreté chaînera.
    */
   journalAdvanced(): Promise<void>;
@@ -44,7 +43,6 @@ export function createRealtime(prisma: PrismaClient, options: RealtimeOptions): 
   return {
     hub,
     signals: pubsub,
-    chainer,
     // Le passage qui verse des événements réveille les diffuseurs une fois pour toutes les opérations
     // qu'il sert ; s'il n'a rien versé (déjà chaîné ailleurs), on les réveille ici.
     journalAdvanced: () =>
