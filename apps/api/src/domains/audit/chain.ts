@@ -15,8 +15,7 @@ export const GENESIS_HASH = '0'.repeat(64);
  */
 const AUDIT_CHAIN_LOCK = 40_2_2026;
 
-/** Nombre d'événements déposés par ce processus, et par l'opération en cours (voir chainer.ts). */
-export const auditWrites = { total: 0 };
+/** Nombre d'événements déposés par l'opération GraphQL en cours (app.ts : elle attend leur versement). */
 export const operationAuditWrites = new AsyncLocalStorage<{ count: number }>();
 
 export interface AuditEventInput {
@@ -94,7 +93,6 @@ export async function appendAuditEvent(tx: Prisma.TransactionClient, input: Audi
             ${input.apiTokenId ?? null}::uuid)
     RETURNING id`;
   if (!row) throw new Error('File du journal indisponible.');
-  auditWrites.total += 1;
   const operation = operationAuditWrites.getStore();
   if (operation) operation.count += 1;
   return row.id;

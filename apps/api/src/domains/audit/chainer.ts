@@ -60,14 +60,9 @@ export class AuditChainer {
     await (this.queued ?? this.current ?? Promise.resolve(0)).catch(() => 0);
   }
 
-  /** Vide la file par lots ; chaque lot est une transaction (verrou, lecture, insertion, retrait, commit). */
+  /** Vide la file, puis réveille les diffuseurs s'il y avait quelque chose. */
   private async drain(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const chained = await this.prisma.$transaction((tx) => chainPending(tx, CHAIN_BATCH));
-      total += chained.size;
-      if (chained.size < CHAIN_BATCH) break;
-    }
+    const total = await chainAllPending(this.prisma);
     if (total > 0) this.options.onChained?.();
     return total;
   }
@@ -84,10 +79,16 @@ export class AuditChainer {
   }
 }
 
-/** Chaîne tout ce qui attend (scripts, démonstration, vérification du journal). */
-export async function chainAllPending(prisma: PrismaClient): Promise<void> {
+/**
+ * Chaîne tout ce qui attend, par lots (une transaction chacun : verrou, lecture, versement, commit) ;
+ * rend le nombre d'événements versés. Le chaîneur s'en sert, les scripts aussi (démonstration,
+ * vérification du journal).
+ */
+export async function chainAllPending(prisma: PrismaClient): Promise<number> {
+  let total = 0;
   for (;;) {
     const chained = await prisma.$transaction((tx) => chainPending(tx, CHAIN_BATCH));
-    if (chained.size < CHAIN_BATCH) return;
+    total += chained.size;
+    if (chained.size < CHAIN_BATCH) return total;
   }
 }
