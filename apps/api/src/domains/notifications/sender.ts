@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@infoparquet/db';
+import { retryDelayMs } from '../../lib/retry-delay.js';
 import type { Mailer } from './delivery.js';
 
 /**
@@ -30,11 +31,6 @@ export interface SenderOptions {
 export const MAX_RETRY_DELAY_MS = 15 * 60_000;
 const LEASE_MS = 2 * 60_000;
 const BATCH = 10;
-
-/** Délai avant l'essai suivant, après `attempts` essais : base, 2×base, 4×base… plafonné. */
-export function retryDelayMs(attempts: number, baseMs: number, maxMs = MAX_RETRY_DELAY_MS): number {
-  return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
-}
 
 interface Claimed {
   id: string;
@@ -92,7 +88,7 @@ export async function sendDueEmails(prisma: PrismaClient, mailer: Mailer, option
       if (outcome.status === 'fulfilled') continue;
       const email = claimed[i]!;
       result.failed += 1;
-      const delay = retryDelayMs(email.attempts, options.retryBaseMs, options.maxRetryDelayMs);
+      const delay = retryDelayMs(email.attempts, options.retryBaseMs, options.maxRetryDelayMs ?? MAX_RETRY_DELAY_MS);
       // L'échéance en temps de la base, comme la réservation (pas d'écart d'horloge entre instances).
       await prisma.$executeRaw`
         UPDATE outgoing_email

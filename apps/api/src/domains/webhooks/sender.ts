@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { PrismaClient } from '@infoparquet/db';
+import { retryDelayMs } from '../../lib/retry-delay.js';
 import { appendChainedAuditEvent } from '../audit/chain.js';
 import { guardedLookup, isAllowedHost, isForbiddenAddress, literalAddress } from './address-policy.js';
 import type { WebhookPayload } from './dispatcher.js';
@@ -45,11 +46,6 @@ export const WEBHOOK_MAX_RETRY_DELAY_MS = 3600_000;
 const LEASE_MS = 2 * 60_000;
 const BATCH = 20;
 const USER_AGENT = 'infoParquet-Webhooks/1.0';
-
-/** Délai avant l'essai suivant, après `failures` échecs consécutifs : base, 2×base, 4×base… plafonné. */
-export function webhookRetryDelayMs(failures: number, baseMs: number, maxMs = WEBHOOK_MAX_RETRY_DELAY_MS): number {
-  return Math.min(maxMs, baseMs * 2 ** Math.max(0, failures - 1));
-}
 
 interface Claimed {
   id: string;
@@ -176,7 +172,7 @@ async function recordFailure(prisma: PrismaClient, delivery: Claimed, outcome: E
       WHERE id = ${delivery.endpoint_id}::uuid
       RETURNING consecutive_failures, active, organization_id::text AS organization_id, url`;
     if (!endpoint) return false; // supprimée entre-temps (ses livraisons avec elle)
-    const delay = webhookRetryDelayMs(endpoint.consecutive_failures, options.retryBaseMs, options.maxRetryDelayMs);
+    const delay = retryDelayMs(endpoint.consecutive_failures, options.retryBaseMs, options.maxRetryDelayMs ?? WEBHOOK_MAX_RETRY_DELAY_MS);
     await tx.$executeRaw`
       UPDATE webhook_delivery
       SET last_status_code = ${outcome.status}, last_error = ${outcome.error}, next_attempt_at = now() + ${delay} * interval '1 millisecond'
