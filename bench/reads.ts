@@ -62,23 +62,19 @@ const SCENARIO_LABELS: Record<Scenario, string> = {
 };
 
 // ——— Les documents de l'application web (apps/web/src/app/urgences, apps/web/src/app/signalements) ———
+/** La liste des signalements : même document pour la boîte de réception d'un parquet et la liste d'une administration. */
+const SIGNALEMENTS_PAGE = `query Signalements($first: Int!, $after: String, $filter: SignalementFilter) {
+    signalements(first: $first, after: $after, filter: $filter) {
+      totalCount
+      edges { node { id reference title status urgent createdAt transmittedAt administration { name } parquet { name } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }`;
 const API_QUERIES: Record<Scenario, string> = {
   urgentQueue: `query UrgentQueue { urgentQueue { id reference title urgencyReason urgencyDetail transmittedAt administration { name } } }`,
-  inbox: `query Signalements($first: Int!, $after: String, $filter: SignalementFilter) {
-    signalements(first: $first, after: $after, filter: $filter) {
-      totalCount
-      edges { node { id reference title status urgent createdAt transmittedAt administration { name } parquet { name } } }
-      pageInfo { hasNextPage endCursor }
-    }
-  }`,
+  inbox: SIGNALEMENTS_PAGE,
   byReference: `query ByReference($reference: String!) { signalementByReference(reference: $reference) { id reference title status urgent transmittedAt administration { name } parquet { name } } }`,
-  administrationList: `query Signalements($first: Int!, $after: String, $filter: SignalementFilter) {
-    signalements(first: $first, after: $after, filter: $filter) {
-      totalCount
-      edges { node { id reference title status urgent createdAt transmittedAt administration { name } parquet { name } } }
-      pageInfo { hasNextPage endCursor }
-    }
-  }`,
+  administrationList: SIGNALEMENTS_PAGE,
 };
 
 const PG_NODE = `id reference title status urgent createdAt transmittedAt organizationByAdministrationId { name } organizationByParquetId { name }`;
