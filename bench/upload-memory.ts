@@ -3,8 +3,8 @@
  *
  *   npm run bench:upload                    (BENCH_SIZE_MB=1024 par défaut)
  *
- * 1. Une base neuve (BENCH_DATABASE_URL, par défaut …/infoparquet_bench, supprimée puis recréée :
- *    son nom doit contenir « bench »), un dossier de stockage temporaire.
+ * 1. Une base neuve (`ip_bench_upload`, supprimée puis recréée et migrée par bench/lib/db.ts sur le
+ *    serveur BENCH_PG_URL, comme les autres bancs), un dossier de stockage temporaire.
  * 2. L'API en processus fils, comme en production (la commande du script `start` de l'API,
  *    NODE_ENV=production) : un premier lancement migre la base et charge les comptes de
  *    démonstration, puis s'arrête ; le processus mesuré est un second lancement, neuf, qui ne
@@ -30,7 +30,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
+import { recreateDatabase } from './lib/db.js';
+import { createAgent, gql } from './lib/http.js';
 import { freePort, residentBytes } from './lib/processes.js';
 import { sleep } from './lib/stats.js';
 
@@ -40,7 +41,7 @@ const LIMIT_BYTES = 300 * 1000 * 1000;
 const SAMPLE_MS = 100;
 const repo = path.resolve(import.meta.dirname, '..');
 const apiDir = path.join(repo, 'apps/api');
-const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/infoparquet_bench';
+const DATABASE = 'ip_bench_upload';
 const children: ChildProcess[] = [];
 const logFiles: string[] = [];
 
@@ -50,8 +51,8 @@ const log = (message: string) => console.info(`[banc] ${message}`);
 async function main() {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'infoparquet-bench-'));
   try {
-    await recreateDatabase(databaseUrl);
-    log(`base ${new URL(databaseUrl).pathname.slice(1)} recréée ; dossier de travail ${workDir}`);
+    const databaseUrl = await recreateDatabase(DATABASE);
+    log(`base ${DATABASE} recréée ; dossier de travail ${workDir}`);
 
     // ——— Témoin : Node nu ———
     const barePort = await freePort();
@@ -97,13 +98,16 @@ async function main() {
     await waitUntil(() => graphqlAnswers(graphqlUrl), 120_000, 'API');
     log(`API prête (pid ${api.pid}), ${mb(residentBytes(api.pid!))} au démarrage`);
 
-    const token = (await gql<{ login: { token: string } }>(graphqlUrl, 'mutation { login(email: "agent@ddpp77.demo", password: "infoparquet-demo") { token } }')).login.token;
+    const agent = createAgent(1);
+    const token = (await gql<{ login: { token: string } }>(graphqlUrl, null, 'mutation { login(email: "agent@ddpp77.demo", password: "infoparquet-demo") { token } }', {}, agent)).login.token;
     const created = await gql<{ createSignalement: { id: string; piecesUploadPath: string } }>(
       graphqlUrl,
+      token,
       `mutation($i: SignalementInput!) { createSignalement(input: $i) { id piecesUploadPath } }`,
       { i: { parquetCode: 'MELUN', title: 'Banc d’envoi d’une pièce de 1 Go', facts: 'Mesure de la mémoire de l’API pendant un envoi.', factsDate: '2026', places: [], natinfCodes: [], urgent: false } },
-      token,
+      agent,
     );
+    agent.destroy();
     const uploadUrl = `http://127.0.0.1:${apiPort}${created.createSignalement.piecesUploadPath}`;
     const auth = { authorization: `Bearer ${token}` };
 
@@ -261,32 +265,6 @@ async function stop(child: ChildProcess) {
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
-}
-
-async function recreateDatabase(url: string) {
-  const name = decodeURIComponent(new URL(url).pathname.slice(1));
-  if (!/^[\w-]+$/.test(name) || !/bench/i.test(name)) throw new Error(`BENCH_DATABASE_URL : « ${name} » sera supprimée ; son nom doit contenir « bench ».`);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await client.end();
-  }
-}
-
-async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
-  if (body.errors?.length) throw new Error(`GraphQL : ${body.errors.map((error) => error.message).join(' ; ')}`);
-  return body.data as T;
 }
 
 async function graphqlAnswers(url: string) {
