@@ -38,25 +38,24 @@ export async function appendAudit(tx: pg.PoolClient, event: RawAuditEvent): Prom
   );
 }
 
-/** Un lot : verrou, lecture de la file, identifiants, empreintes, insertion, retrait, commit. */
+/** Un lot : verrou, lecture de la file avec la tête et les identifiants, empreintes, insertion et retrait, commit. */
 async function chainBatch(pool: pg.Pool): Promise<number> {
   const tx = await pool.connect();
   try {
     await tx.query('BEGIN');
     await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-    const pending = await tx.query(
-      `SELECT id, at, actor_id, organization_id, action, target_type, target_id, signalement_id, administration_id, parquet_id, internal, payload_digest, api_token_id
-       FROM audit_pending ORDER BY id LIMIT $1`,
+    // Comme chainPending : le lot, la tête et les identifiants en une instruction, après le verrou.
+    const pending = await tx.query<{ id: string; event_id: string; head_hash: string | null; [column: string]: any }>(
+      `SELECT p.*, nextval(pg_get_serial_sequence('audit_event', 'id')) AS event_id,
+              (SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1) AS head_hash
+       FROM (SELECT id, at, actor_id, organization_id, action, target_type, target_id, signalement_id, administration_id, parquet_id, internal, payload_digest, api_token_id
+             FROM audit_pending ORDER BY id LIMIT $1) p`,
       [CHAIN_BATCH],
     );
     if (pending.rows.length > 0) {
-      const head = await tx.query<{ hash: string | null; ids: string[] }>(
-        `SELECT (SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1) AS hash,
-                ARRAY(SELECT nextval(pg_get_serial_sequence('audit_event', 'id')) FROM generate_series(1, $1::int)) AS ids`,
-        [pending.rows.length],
-      );
-      const sorted = head.rows[0]!.ids.map((id) => BigInt(id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      let prevHash = head.rows[0]?.hash ?? GENESIS_HASH;
+      const sorted = pending.rows.map((row) => BigInt(row.event_id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      pending.rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+      let prevHash = pending.rows[0]!.head_hash ?? GENESIS_HASH;
       const links = pending.rows.map((row, index) => {
         const id = sorted[index]!;
         const hash = auditEventHash({

@@ -142,19 +142,23 @@ export const CHAIN_BATCH = 500;
  */
 export async function chainPending(tx: Prisma.TransactionClient, limit = CHAIN_BATCH): Promise<Map<bigint, bigint>> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
-  const pending = await tx.$queryRaw<PendingRow[]>`
-    SELECT id, at, actor_id, organization_id, action, target_type, target_id, signalement_id, administration_id, parquet_id,
-           internal, payload_digest, api_token_id
-    FROM audit_pending ORDER BY id LIMIT ${limit}`;
+  // Le lot, la tête de la chaîne et un identifiant par événement, en un aller-retour (après le
+  // verrou, dans une instruction à part : son instantané voit tout ce que le précédent a versé).
+  const pending = await tx.$queryRaw<(PendingRow & { event_id: bigint; head_hash: string | null })[]>`
+    SELECT p.*, nextval(pg_get_serial_sequence('audit_event', 'id')) AS event_id,
+           (SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1) AS head_hash
+    FROM (
+      SELECT id, at, actor_id, organization_id, action, target_type, target_id, signalement_id, administration_id, parquet_id,
+             internal, payload_digest, api_token_id
+      FROM audit_pending ORDER BY id LIMIT ${limit}
+    ) p`;
   const assigned = new Map<bigint, bigint>();
-  if (pending.length === 0) return assigned;
-  // La tête de la chaîne et les identifiants du lot, en un aller-retour.
-  const [head] = await tx.$queryRaw<{ hash: string | null; ids: bigint[] }[]>`
-    SELECT (SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1) AS hash,
-           ARRAY(SELECT nextval(pg_get_serial_sequence('audit_event', 'id')) FROM generate_series(1, ${pending.length}::int)) AS ids`;
-  const ids = [...(head?.ids ?? [])].map(BigInt).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (ids.length !== pending.length) throw new Error('Séquence du journal indisponible.');
-  let prevHash = head?.hash ?? GENESIS_HASH;
+  const head = pending[0];
+  if (!head) return assigned;
+  // Les identifiants pris dans l'ordre croissant, attribués dans l'ordre de la file.
+  const ids = pending.map((row) => BigInt(row.event_id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  pending.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  let prevHash = head.head_hash ?? GENESIS_HASH;
   const links = pending.map((row, index) => {
     const id = ids[index]!;
     const hash = auditEventHash({
