@@ -5,7 +5,9 @@ import {
   createWorld,
   resetDatabase,
   setupIntegration,
+  signalementInput,
   transmitDraft,
+  uuidOf,
   type Actor,
   type GraphQLResponse,
 } from './helpers.js';
@@ -106,5 +108,60 @@ describe('nombre de requêtes SQL des listes', () => {
     // acteurs, leurs organisations, décision, motif) en une requête (relationJoins de Prisma), puis
     // le totalCount. urgentQueue : la même chose sans le compte.
     expect(large.counts, tables(large.sql)).toEqual({ agentList: 3, clerkList: 3, urgentQueue: 2, parquets: 2 });
+  }, 60_000);
+});
+
+/**
+ * Les requêtes d'une opération d'écriture, versement au journal compris (l'opération l'attend),
+ * sans les relectures du journal par le diffuseur temps réel, qui suivent chaque versement à leur
+ * propre rythme et peuvent tomber dans la mesure suivante.
+ */
+function ownStatements(queries: string[]) {
+  return queries.filter((sql) => !/FROM "public"\."audit_event"/.test(sql));
+}
+
+describe('nombre de requêtes SQL du chemin d’écriture', () => {
+  it('créer puis transmettre un signalement : requêtes épinglées, réponse complète et au journal', async () => {
+    await resetDatabase(t.prisma);
+    const w = await createWorld(t);
+    // Une première création, hors mesure : la session vient d'être utilisée (voir measure()).
+    await createDraft(w.agent, w.parquet.code);
+    t.resetQueryLog();
+    const created = await w.agent.client.gql<{ createSignalement: { id: string; status: string; title: string } }>(
+      `mutation($input: SignalementInput!) { createSignalement(input: $input) { id status title } }`,
+      { input: signalementInput(w.parquet.code, { title: 'Déversement dans la Marne' }) },
+    );
+    expect(created.errors).toBeUndefined();
+    const creation = ownStatements(t.queries);
+    t.resetQueryLog();
+    const transmitted = await gqlOk(
+      w.agent,
+      `mutation($id: ID!) { transmitSignalement(id: $id) { id reference status contentHash administration { code } parquet { code } } }`,
+      { id: created.data!.createSignalement.id },
+    );
+    const transmission = ownStatements(t.queries);
+    // Ce que voit l'agent : le brouillon créé, puis la transmission avec sa référence et ses organisations.
+    expect(created.data!.createSignalement).toMatchObject({ status: 'DRAFT', title: 'Déversement dans la Marne' });
+    expect(transmitted.data!.transmitSignalement).toMatchObject({
+      id: created.data!.createSignalement.id,
+      status: 'TRANSMITTED',
+      reference: expect.stringMatching(/^IP-\d{4}-/),
+      contentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      administration: { code: w.administration.code },
+      parquet: { code: w.parquet.code },
+    });
+    // Et au journal chaîné, avant la réponse.
+    const journal = await t.prisma.auditEvent.findMany({ where: { signalementId: uuidOf(created.data!.createSignalement.id) }, orderBy: { id: 'asc' } });
+    expect(journal.map((event) => event.action)).toEqual(['SIGNALEMENT_CREATED', 'SIGNALEMENT_TRANSMITTED']);
+    const statements = { creation: creation.length, transmission: transmission.length };
+    const listing = `création :\n${creation.map((s) => s.slice(0, 90)).join('\n')}\ntransmission :\n${transmission.map((s) => s.slice(0, 90)).join('\n')}`;
+    // Création (10) : la session ; le parquet par son code ; dans la transaction, le signalement
+    // (rendu par l'insertion même, sans relecture), l'historique, la file du journal, COMMIT ; puis
+    // le versement au journal (verrou, lot avec tête et identifiants, déplacement, COMMIT).
+    // Transmission (12) : la session ; le signalement et les codes de ses organisations en une
+    // requête ; dans la transaction, le numéro, la mise à jour gardée, la relecture de ses
+    // organisations pour la réponse (une sélection sans relation n'en a pas besoin), l'historique,
+    // la file du journal, COMMIT ; puis le versement.
+    expect(statements, listing).toEqual({ creation: 10, transmission: 12 });
   }, 60_000);
 });

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { chainAllPending } from '../domains/audit/chainer.js';
 import { hashPassword } from '../domains/auth/password.js';
 import type { Viewer } from '../domains/auth/sessions.js';
-import { applyTransition, createDraft, transmit } from '../domains/signalements/repository.js';
+import { applyTransition, createDraft, findVisibleWithCodes, transmit } from '../domains/signalements/repository.js';
 
 export const DEMO_PASSWORD = 'infoparquet-demo';
 
@@ -85,8 +85,11 @@ export async function seedDemoData(prisma: PrismaClient): Promise<void> {
   const melunProsecutor = as('magistrat@melun.demo');
 
   const draft = async (email: string, input: z.input<typeof signalementInputSchema>) => {
-    const id = await createDraft(prisma, as(email), signalementInputSchema.parse(input));
+    const { id } = await createDraft(prisma, as(email), signalementInputSchema.parse(input), { select: { id: true } });
     return id;
+  };
+  const transmitAs = async (email: string, id: string) => {
+    await transmit(prisma, as(email), await findVisibleWithCodes(prisma, as(email), id), { select: { id: true } });
   };
   const fresh = (id: string) => prisma.signalement.findUniqueOrThrow({ where: { id } });
   const step = async (viewer: Viewer, id: string, action: Parameters<typeof applyTransition>[3], change?: Parameters<typeof applyTransition>[4]): Promise<Signalement> => {
@@ -108,7 +111,7 @@ export async function seedDemoData(prisma: PrismaClient): Promise<void> {
     persons: [{ kind: 'LEGAL', role: 'SUSPECT', legalName: 'Poissonnerie du Marché SARL', siren: '130025265' }],
     externalReference: 'DDPP77-2026-0142',
   });
-  await transmit(prisma, as('agent@ddpp77.demo'), await fresh(tromperie));
+  await transmitAs('agent@ddpp77.demo', tromperie);
   await step(melunClerk, tromperie, 'register', { data: { parquetNumber: '26072000142', registeredAt: new Date() } });
   await step(melunProsecutor, tromperie, 'decide', {
     extra: async (tx) => {
@@ -136,7 +139,7 @@ export async function seedDemoData(prisma: PrismaClient): Promise<void> {
     urgent: true,
     urgencyReason: 'HEALTH_OR_SAFETY_RISK',
   });
-  await transmit(prisma, as('agent@ddpp77.demo'), await fresh(intoxication));
+  await transmitAs('agent@ddpp77.demo', intoxication);
 
   // 3. Brouillon de l'agent.
   await draft('agent@ddpp77.demo', {
@@ -155,7 +158,7 @@ export async function seedDemoData(prisma: PrismaClient): Promise<void> {
     factsDate: 'De mars à mai 2026',
     places: ['77186'],
   });
-  await transmit(prisma, as('manager@ddpp77.demo'), await fresh(etiquetage));
+  await transmitAs('manager@ddpp77.demo', etiquetage);
   await step(melunClerk, etiquetage, 'register', { data: { registeredAt: new Date() } });
   await step(melunClerk, etiquetage, 'assign', { data: { assigneeId: melunProsecutor.userId } });
   await step(melunProsecutor, etiquetage, 'requestInformation', {
@@ -175,7 +178,7 @@ export async function seedDemoData(prisma: PrismaClient): Promise<void> {
     places: ['62119'],
     natinfCodes: ['13172'],
   });
-  await transmit(prisma, as('agent@dreal-hdf.demo'), await fresh(pollution));
+  await transmitAs('agent@dreal-hdf.demo', pollution);
   await step(as('greffe@bethune.demo'), pollution, 'register', { data: { registeredAt: new Date() } });
 
   // 6. DREETS → Marseille, en cours.
@@ -187,7 +190,7 @@ export async function seedDemoData(prisma: PrismaClient): Promise<void> {
     places: ['13055'],
     natinfCodes: ['1508'],
   });
-  await transmit(prisma, as('agent@dreets-paca.demo'), await fresh(chantier));
+  await transmitAs('agent@dreets-paca.demo', chantier);
   await step(as('greffe@marseille.demo'), chantier, 'register', { data: { registeredAt: new Date() } });
   await step(as('greffe@marseille.demo'), chantier, 'assign', { data: { assigneeId: as('magistrat@marseille.demo').userId } });
 
@@ -199,7 +202,7 @@ export async function seedDemoData(prisma: PrismaClient): Promise<void> {
     factsDate: 'Été 2026',
     places: ['62160'],
   });
-  await transmit(prisma, as('agent@ddtm62.demo'), await fresh(littoral));
+  await transmitAs('agent@ddtm62.demo', littoral);
   // Les événements déposés par la démonstration rejoignent le journal chaîné avant l'ouverture.
   await chainAllPending(prisma);
 }

@@ -1,4 +1,5 @@
-import type { Prisma, PrismaClient, Signalement, SignalementStatus } from '@infoparquet/db';
+import { randomUUID } from 'node:crypto';
+import { Prisma, type PrismaClient, type Signalement, type SignalementStatus } from '@infoparquet/db';
 import type { SignalementInputData } from '@infoparquet/validation';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../errors.js';
 import { appendAuditEvent } from '../audit/chain.js';
@@ -16,6 +17,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function findVisibleSignalement(prisma: PrismaClient | Tx, viewer: Viewer, id: string): Promise<Signalement> {
   const signalement = UUID.test(id)
     ? await prisma.signalement.findFirst({ where: { AND: [{ id }, visibleWhere(viewer)] } })
+    : null;
+  if (!signalement) throw new NotFoundError();
+  return signalement;
+}
+
+/** Les codes des deux organisations d'un signalement, que la transmission fige dans son empreinte. */
+const ORGANIZATION_CODES = { administration: { select: { code: true } }, parquet: { select: { code: true } } } satisfies Prisma.SignalementInclude;
+export type SignalementWithCodes = Prisma.SignalementGetPayload<{ include: typeof ORGANIZATION_CODES }>;
+
+/** Comme findVisibleSignalement, avec les codes de ses organisations, dans la même requête. */
+export async function findVisibleWithCodes(prisma: PrismaClient | Tx, viewer: Viewer, id: string): Promise<SignalementWithCodes> {
+  const signalement = UUID.test(id)
+    ? await prisma.signalement.findFirst({ where: { AND: [{ id }, visibleWhere(viewer)] }, include: ORGANIZATION_CODES })
     : null;
   if (!signalement) throw new NotFoundError();
   return signalement;
@@ -55,31 +69,32 @@ function auditScope(signalement: Pick<Signalement, 'id' | 'administrationId' | '
   };
 }
 
-export async function createDraft(prisma: PrismaClient, viewer: Viewer, input: SignalementInputData): Promise<string> {
+/**
+ * Crée le brouillon et le rend avec la sélection `query` de la requête GraphQL, lue par l'écriture
+ * même (pas de relecture après le commit).
+ */
+export async function createDraft<Query extends object>(prisma: PrismaClient, viewer: Viewer, input: SignalementInputData, query: Query) {
   const parquet = input.parquetCode ? await findParquetByCode(prisma, input.parquetCode) : null;
   return prisma.$transaction(async (tx) => {
+    const scope = { id: randomUUID(), administrationId: viewer.organizationId, parquetId: parquet?.id ?? null };
     const created = await tx.signalement.create({
-      data: {
-        ...contentData(input),
-        administrationId: viewer.organizationId,
-        parquetId: parquet?.id ?? null,
-        createdById: viewer.userId,
-      },
+      ...query,
+      data: { ...contentData(input), ...scope, createdById: viewer.userId },
     });
     await tx.statusChange.create({
-      data: { signalementId: created.id, fromStatus: null, toStatus: 'DRAFT', action: 'create', actorId: viewer.userId, organizationId: viewer.organizationId, apiTokenId: viewer.apiToken?.id },
+      data: { signalementId: scope.id, fromStatus: null, toStatus: 'DRAFT', action: 'create', actorId: viewer.userId, organizationId: viewer.organizationId, apiTokenId: viewer.apiToken?.id },
     });
     await appendAuditEvent(tx, {
       actorId: viewer.userId,
       organizationId: viewer.organizationId,
       apiTokenId: viewer.apiToken?.id,
       action: 'SIGNALEMENT_CREATED',
-      ...auditScope(created),
+      ...auditScope(scope),
       // Un brouillon n'est pas encore adressé : le parquet ne le voit pas.
       parquetId: null,
       after: { status: 'DRAFT', ...contentData(input), parquetCode: parquet?.code ?? null },
     });
-    return created.id;
+    return created;
   });
 }
 
@@ -128,27 +143,28 @@ export async function deleteDraft(prisma: PrismaClient, viewer: Viewer, current:
 /**
  * Transmission : dans une seule transaction, le numéro de référence est pris, le contenu figé et
  * haché, le statut passe à TRANSMITTED et le journal le consigne. Si quoi que ce soit échoue,
- * rien n'est écrit et le numéro n'est pas consommé.
+ * rien n'est écrit et le numéro n'est pas consommé. Rend le signalement transmis avec la sélection
+ * `query` de la requête GraphQL, lue par l'écriture même.
  */
-export async function transmit(prisma: PrismaClient, viewer: Viewer, current: Signalement): Promise<void> {
+export async function transmit<Query extends object>(prisma: PrismaClient, viewer: Viewer, current: SignalementWithCodes, query: Query) {
   assertTransition('transmit', current.status);
-  if (!current.parquetId) {
+  const { parquet, administration } = current;
+  if (!current.parquetId || !parquet) {
     throw new BadUserInputError([{ field: 'parquetCode', message: 'Parquet destinataire : à choisir avant la transmission.' }]);
   }
-  const organizations = await prisma.organization.findMany({
-    where: { id: { in: [current.parquetId, current.administrationId] } },
-    select: { id: true, code: true },
-  });
-  const parquet = organizations.find((organization) => organization.id === current.parquetId);
-  const administration = organizations.find((organization) => organization.id === current.administrationId);
-  if (!parquet || !administration) throw new NotFoundError();
-  await prisma.$transaction(async (tx) => {
+  return prisma.$transaction(async (tx) => {
     const transmittedAt = new Date();
-    const reference = await issueReference(tx, parquet, transmittedAt);
+    const reference = await issueReference(tx, { id: current.parquetId!, code: parquet.code }, transmittedAt);
     const hash = contentHash(
       frozenContent(current, { reference, transmittedAt, administrationCode: administration.code, parquetCode: parquet.code }),
     );
-    await guardedUpdate(tx, current, { status: 'TRANSMITTED', reference, contentHash: hash, transmittedAt });
+    const transmitted = await tx.signalement
+      .update({
+        ...query,
+        where: { id: current.id, version: current.version, status: current.status },
+        data: { status: 'TRANSMITTED', reference, contentHash: hash, transmittedAt, version: { increment: 1 } },
+      })
+      .catch(conflictIfChanged);
     await recordHistory(tx, viewer, current, 'transmit', 'TRANSMITTED', null);
     await appendAuditEvent(tx, {
       actorId: viewer.userId,
@@ -159,7 +175,14 @@ export async function transmit(prisma: PrismaClient, viewer: Viewer, current: Si
       before: { status: current.status },
       after: { status: 'TRANSMITTED', reference, contentHash: hash, transmittedAt, urgent: current.urgent },
     });
+    return transmitted;
   });
+}
+
+/** Une écriture gardée (statut et version) qui ne trouve plus sa ligne : quelqu'un l'a changée depuis la lecture. */
+function conflictIfChanged(error: unknown): never {
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') throw new ConflictError();
+  throw error;
 }
 
 export interface TransitionChange {

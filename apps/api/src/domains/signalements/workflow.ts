@@ -10,16 +10,18 @@ import { findVisibleSignalement } from './repository.js';
  * Le début commun des mutations : qui demande, le signalement dans son périmètre (sinon
  * NOT_FOUND, comme un identifiant inconnu), puis s'il a le droit de faire cette opération.
  */
-export async function loadForAction(
+export async function loadForAction<Loaded extends Signalement = Signalement>(
   context: Context,
   globalId: string,
   action: SignalementAction,
-): Promise<{ viewer: Viewer; current: Signalement }> {
+  /** La lecture dans le périmètre ; une mutation peut y joindre ce dont elle a besoin (une requête). */
+  find: (prisma: Context['prisma'], viewer: Viewer, id: string) => Promise<Loaded> = findVisibleSignalement as never,
+): Promise<{ viewer: Viewer; current: Loaded }> {
   const viewer = context.viewer;
   if (!viewer) throw new ForbiddenError();
   const id = internalId(globalId, 'Signalement');
   if (!id) throw new NotFoundError();
-  const current = await findVisibleSignalement(context.prisma, viewer, id);
+  const current = await find(context.prisma, viewer, id);
   if (!roleAllows(viewer.role, action)) throw new ForbiddenError();
   return { viewer, current };
 }

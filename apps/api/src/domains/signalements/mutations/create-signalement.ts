@@ -4,7 +4,6 @@ import { validate } from '../../../lib/validate.js';
 import { ROLES_FOR } from '../permissions.js';
 import { createDraft } from '../repository.js';
 import { SignalementInput, SignalementRef } from '../schema.js';
-import { reload } from '../workflow.js';
 
 builder.mutationField('createSignalement', (t) =>
   t.prismaField({
@@ -15,8 +14,7 @@ builder.mutationField('createSignalement', (t) =>
     args: { input: t.arg({ type: SignalementInput, required: true, description: 'Contenu du signalement.' }) },
     resolve: async (query, _root, args, context) => {
       const input = validate(signalementInputSchema, args.input, 'input');
-      const id = await createDraft(context.prisma, context.viewer!, input);
-      return reload(context, query, id);
+      return createDraft(context.prisma, context.viewer!, input, query);
     },
   }),
 );

@@ -1,8 +1,8 @@
 import { builder } from '../../../builder.js';
 import { ROLES_FOR } from '../permissions.js';
-import { transmit } from '../repository.js';
+import { findVisibleWithCodes, transmit } from '../repository.js';
 import { SignalementRef } from '../schema.js';
-import { loadForAction, reload } from '../workflow.js';
+import { loadForAction } from '../workflow.js';
 
 builder.mutationField('transmitSignalement', (t) =>
   t.prismaField({
@@ -13,9 +13,8 @@ builder.mutationField('transmitSignalement', (t) =>
     authScopes: { anyRole: ROLES_FOR.transmit },
     args: { id: t.arg.id({ required: true, description: 'Identifiant du signalement.' }) },
     resolve: async (query, _root, args, context) => {
-      const { viewer, current } = await loadForAction(context, args.id, 'transmit');
-      await transmit(context.prisma, viewer, current);
-      return reload(context, query, current.id);
+      const { viewer, current } = await loadForAction(context, args.id, 'transmit', findVisibleWithCodes);
+      return transmit(context.prisma, viewer, current, query);
     },
   }),
 );
