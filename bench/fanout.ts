@@ -12,7 +12,9 @@
  *    réception par l'écran : p50, p99, max ;
  *  - débit : une rafale de `--burst` transmissions (`--burst-concurrency` agents à la fois) ;
  *    messages reçus par seconde, de la première transmission au dernier message reçu ;
- *  - mémoire : mémoire résidente de l'API abonnés connectés, moins celle d'avant, par abonné.
+ *  - mémoire : mémoire résidente de l'API abonnés connectés, moins celle d'avant, par abonné ;
+ *    chaque relevé suit un ramasse-miettes complet demandé par l'inspecteur de Node (lib/inspector.ts),
+ *    pour la mémoire résidente comme pour le tas JavaScript.
  * Témoin dans le même lancement : un serveur `ws` nu (fanout-raw-server.ts) qui diffuse le même
  * message aux mêmes processus clients, mêmes rythmes.
  *
@@ -29,7 +31,8 @@ import { recreateDatabase } from './lib/db.js';
 import { LiveScreen, viewerOf } from './lib/drill.js';
 import { createAgent, gql } from './lib/http.js';
 import { describeMachine, formatMachine, LoadMonitor, machineBusyShare, machineCpuSnapshot, processCpuSeconds } from './lib/machine.js';
-import { freePort, REPO, residentBytes, startApi } from './lib/processes.js';
+import { settledMemory, type SettledMemory } from './lib/inspector.js';
+import { freePort, REPO, startApi } from './lib/processes.js';
 import { rawCreateDraft } from './lib/raw-transmission.js';
 import { saveResults, verdict, type Check } from './lib/report.js';
 import { ms, num, sleep, summarize, table, type Summary } from './lib/stats.js';
@@ -73,8 +76,8 @@ class Child {
       else this.messages.push(message);
     });
   }
-  static fork(script: string, args: string[] = []): Child {
-    return new Child(fork(path.join(REPO, 'bench', script), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  static fork(script: string, args: string[] = [], nodeArgs: string[] = []): Child {
+    return new Child(fork(path.join(REPO, 'bench', script), args, { execArgv: [...nodeArgs, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   }
   send(message: unknown) {
     this.process.send(message as never);
@@ -107,7 +110,12 @@ interface RunResult {
   connected: number;
   rssIdle: number;
   rssSubscribed: number;
+  /** Mémoire résidente ajoutée par abonné (relevés après ramasse-miettes complet). */
   perSubscriberBytes: number;
+  heapIdle: number;
+  heapSubscribed: number;
+  /** Tas JavaScript ajouté par abonné (même relevés). */
+  perSubscriberHeapBytes: number;
   latency: Summary;
   burst: Summary;
   burstMessagesPerSecond: number;
@@ -156,7 +164,9 @@ async function main() {
 
     // ——— Le produit ———
     {
-      const api = await startApi({ databaseUrl: url });
+      const inspectPort = await freePort();
+      const api = await startApi({ databaseUrl: url, nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`] });
+      const memory = () => settledMemory(inspectPort, api.pid);
       const http = createAgent(options.burstConcurrency);
       const transmit = async (draft: { id: string; agent: Account }) => {
         await gql(api.url, draft.agent.token, TRANSMIT, { id: draft.id }, http);
@@ -170,8 +180,7 @@ async function main() {
       for (let i = 0; i < 300 && screen.events.length === 0; i += 1) await sleep(100);
       screen.stop();
       await sleep(1000);
-      const rssIdle = api.rss();
-      const run = await measure('graphql', subscribers, api.url.replace(/^http/, 'ws'), tokens, () => api.rss(), () => processCpuSeconds(api.pid), rssIdle, {
+      const run = await measure('graphql', subscribers, api.url.replace(/^http/, 'ws'), tokens, memory, await memory(), () => processCpuSeconds(api.pid), {
         warmup: async () => transmit((await drafts(1))[0]!),
         prepare: (count) => drafts(count),
         fire: transmit,
@@ -185,7 +194,9 @@ async function main() {
     // ——— Témoin : ws nu ———
     if (options.baseline && template) {
       const port = await freePort();
-      const server = Child.fork('fanout-raw-server.ts', [String(port)]);
+      const inspectPort = await freePort();
+      const server = Child.fork('fanout-raw-server.ts', [String(port)], [`--inspect=127.0.0.1:${inspectPort}`]);
+      const memory = () => settledMemory(inspectPort, server.process.pid!);
       await waitForPort(port);
       const broadcast = async () => server.send({ type: 'broadcast', template });
       // Même chauffe que pour l'API : un client reçoit une diffusion, puis se ferme.
@@ -198,8 +209,7 @@ async function main() {
         });
       });
       await sleep(1000);
-      const rssIdle = residentBytes(server.process.pid!);
-      const run = await measure('raw', subscribers, `ws://127.0.0.1:${port}/graphql`, tokens, () => residentBytes(server.process.pid!), () => processCpuSeconds(server.process.pid!), rssIdle, {
+      const run = await measure('raw', subscribers, `ws://127.0.0.1:${port}/graphql`, tokens, memory, await memory(), () => processCpuSeconds(server.process.pid!), {
         warmup: broadcast,
         prepare: async (count) => Array.from({ length: count }, () => null),
         fire: broadcast,
@@ -214,7 +224,7 @@ async function main() {
   console.info(`\nDiffusion de la file d’urgence — latence : ${options.events} événements espacés de ${options.interval} ms ; débit : rafale de ${options.burst} événements`);
   console.info(
     table(
-      ['', 'écrans', 'p50 ms', 'p99 ms', 'max ms', 'rafale p99', 'messages/s', 'Ko/abonné', 'CPU serveur', 'perdus'],
+      ['', 'écrans', 'p50 ms', 'p99 ms', 'max ms', 'rafale p99', 'messages/s', 'Ko/abonné', 'dont tas JS', 'CPU serveur', 'perdus'],
       results.map((r) => [
         r.mode === 'graphql' ? 'API graphql-ws' : 'témoin ws nu',
         num(r.subscribers),
@@ -224,6 +234,7 @@ async function main() {
         ms(r.burst.p99),
         num(r.burstMessagesPerSecond),
         (r.perSubscriberBytes / 1024).toFixed(1),
+        (r.perSubscriberHeapBytes / 1024).toFixed(1),
         `${Math.round(r.serverCpuBurst * 100)} %`,
         num(r.missing),
       ]),
@@ -243,7 +254,15 @@ async function main() {
       const share = api.burstMessagesPerSecond / raw.burstMessagesPerSecond;
       checks.push({ label: '≥ 50 % du débit du témoin ws nu', ok: share >= 0.5, detail: `${num(api.burstMessagesPerSecond)} contre ${num(raw.burstMessagesPerSecond)} messages/s (${Math.round(share * 100)} %)` });
     }
-    checks.push({ label: '≤ 40 Ko de mémoire par abonné', ok: api.perSubscriberBytes <= 40 * 1024, detail: `${(api.perSubscriberBytes / 1024).toFixed(1)} Ko (${(api.rssIdle / 1e6).toFixed(0)} → ${(api.rssSubscribed / 1e6).toFixed(0)} Mo)${raw ? ` ; témoin ${(raw.perSubscriberBytes / 1024).toFixed(1)} Ko` : ''}` });
+  }
+  // La mémoire par abonné, à chaque nombre d'écrans mesuré.
+  for (const r of results.filter((result) => result.mode === 'graphql')) {
+    const witness = results.find((result) => result.mode === 'raw' && result.subscribers === r.subscribers);
+    checks.push({
+      label: `${num(r.subscribers)} écrans : ≤ 40 Ko de mémoire par abonné`,
+      ok: r.perSubscriberBytes <= 40 * 1024,
+      detail: `${(r.perSubscriberBytes / 1024).toFixed(1)} Ko dont ${(r.perSubscriberHeapBytes / 1024).toFixed(1)} Ko de tas JS (${(r.rssIdle / 1e6).toFixed(0)} → ${(r.rssSubscribed / 1e6).toFixed(0)} Mo)${witness ? ` ; témoin ${(witness.perSubscriberBytes / 1024).toFixed(1)} Ko` : ''}`,
+    });
   }
   for (const r of results) {
     checks.push({ label: `aucun message perdu (${r.mode === 'graphql' ? 'API' : 'témoin'}, ${num(r.subscribers)} écrans)`, ok: r.missing === 0 && r.connected === r.subscribers, detail: `${num(r.connected)} connectés, ${num(r.missing)} message(s) manquant(s)` });
@@ -262,9 +281,10 @@ async function measure<T>(
   subscribers: number,
   wsUrl: string,
   tokens: string[],
-  rss: () => number,
+  /** Mémoire du serveur après ramasse-miettes complet : avant les abonnés (`idle`), puis abonnés connectés. */
+  memory: () => Promise<SettledMemory>,
+  idle: SettledMemory,
   cpuSeconds: () => number,
-  rssIdle: number,
   driver: { warmup: () => Promise<void>; prepare: (count: number) => Promise<T[]>; fire: (item: T) => Promise<void> },
 ): Promise<{ result: RunResult; sample: string | null }> {
   const label = `${mode === 'graphql' ? 'API' : 'témoin'} ${num(subscribers)} écrans`;
@@ -298,7 +318,7 @@ async function measure<T>(
   await driver.warmup();
   missing += await waitAll('chauffe', 1, 'chauffe');
   await sleep(2000);
-  const rssSubscribed = rss();
+  const subscribed = await memory();
 
   // Latence : événements espacés.
   const paced = await driver.prepare(options.events);
@@ -350,9 +370,12 @@ async function measure<T>(
     mode,
     subscribers,
     connected,
-    rssIdle,
-    rssSubscribed,
-    perSubscriberBytes: (rssSubscribed - rssIdle) / Math.max(1, connected),
+    rssIdle: idle.rss,
+    rssSubscribed: subscribed.rss,
+    perSubscriberBytes: (subscribed.rss - idle.rss) / Math.max(1, connected),
+    heapIdle: idle.heapUsed,
+    heapSubscribed: subscribed.heapUsed,
+    perSubscriberHeapBytes: (subscribed.heapUsed - idle.heapUsed) / Math.max(1, connected),
     latency: summarize(latencies),
     burst: summarize(burstLatencies),
     burstMessagesPerSecond: burstLatencies.length / (burstWindowMs / 1000),
@@ -365,7 +388,7 @@ async function measure<T>(
   };
   console.info(
     `  latence p50 ${ms(result.latency.p50)} ms, p99 ${ms(result.latency.p99)} ms, max ${ms(result.latency.max)} ms ; rafale ${num(result.burstMessagesPerSecond)} messages/s (p99 ${ms(result.burst.p99)} ms) ; ` +
-      `${(result.perSubscriberBytes / 1024).toFixed(1)} Ko par abonné ; CPU du serveur pendant la rafale ${Math.round(serverCpuBurst * 100)} % d’un cœur, machine ${Math.round(machineBusyBurst * 100)} %`,
+      `${(result.perSubscriberBytes / 1024).toFixed(1)} Ko par abonné (tas JS ${(result.perSubscriberHeapBytes / 1024).toFixed(1)} Ko) ; CPU du serveur pendant la rafale ${Math.round(serverCpuBurst * 100)} % d’un cœur, machine ${Math.round(machineBusyBurst * 100)} %`,
   );
   return { result, sample: sampleMessage?.text ?? null };
 }
