@@ -24,7 +24,7 @@ export interface RawAuditEvent {
   after: Record<string, unknown> | null;
 }
 
-export async function appendAudit(tx: pg.PoolClient, event: RawAuditEvent): Promise<void> {
+export async function appendAudit(tx: pg.PoolClient | pg.Pool, event: RawAuditEvent): Promise<void> {
   const before = event.before === null ? null : (JSON.parse(canonicalJson(event.before)) as Record<string, unknown>);
   const after = event.after === null ? null : (JSON.parse(canonicalJson(event.after)) as Record<string, unknown>);
   await tx.query(
@@ -123,32 +123,22 @@ export function rawChainer(pool: pg.Pool): RawChainer {
   return chainer;
 }
 
-/** La consultation d'un détail consignée dans sa propre transaction, comme recordView (signalements/repository.ts). */
+/** La consultation d'un détail consignée par une insertion seule (sa propre transaction), comme recordView (signalements/repository.ts). */
 export async function rawRecordView(
   pool: pg.Pool,
   viewer: { user_id: string; organization_id: string },
   signalement: { id: string; administration_id: string; parquet_id: string | null },
 ): Promise<void> {
-  const tx = await pool.connect();
-  try {
-    await tx.query('BEGIN');
-    await appendAudit(tx, {
-      actorId: viewer.user_id,
-      organizationId: viewer.organization_id,
-      action: 'SIGNALEMENT_VIEWED',
-      signalementId: signalement.id,
-      administrationId: signalement.administration_id,
-      parquetId: signalement.parquet_id,
-      internal: true,
-      before: null,
-      after: null,
-    });
-    await tx.query('COMMIT');
-  } catch (error) {
-    await tx.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    tx.release();
-  }
+  await appendAudit(pool, {
+    actorId: viewer.user_id,
+    organizationId: viewer.organization_id,
+    action: 'SIGNALEMENT_VIEWED',
+    signalementId: signalement.id,
+    administrationId: signalement.administration_id,
+    parquetId: signalement.parquet_id,
+    internal: true,
+    before: null,
+    after: null,
+  });
   await rawChainer(pool).flush();
 }

@@ -164,4 +164,21 @@ describe('nombre de requêtes SQL du chemin d’écriture', () => {
     // la file du journal, COMMIT ; puis le versement.
     expect(statements, listing).toEqual({ creation: 10, transmission: 12 });
   }, 60_000);
+
+  it('consulter un signalement par sa référence : la consultation consignée en une insertion, sans transaction autour', async () => {
+    await resetDatabase(t.prisma);
+    const w = await createWorld(t);
+    const reference = await transmitDraft(w.agent, await createDraft(w.agent, w.parquet.code));
+    const query = `query($reference: String!) { signalementByReference(reference: $reference) { id reference status } }`;
+    await gqlOk(w.clerk, query, { reference });
+    t.resetQueryLog();
+    const viewed = await gqlOk(w.clerk, query, { reference });
+    const statements = ownStatements(t.queries);
+    expect(viewed.data!.signalementByReference).toMatchObject({ reference, status: 'TRANSMITTED' });
+    const journal = await t.prisma.auditEvent.findMany({ where: { action: 'SIGNALEMENT_VIEWED', actorId: w.clerk.user.id } });
+    expect(journal).toHaveLength(2);
+    // La session, le signalement, la consultation dans la file du journal ; puis le versement
+    // (verrou, lot, déplacement, COMMIT). Avant : la consultation dans sa propre transaction (COMMIT de plus).
+    expect(statements.length, statements.map((sql) => sql.slice(0, 90)).join('\n')).toBe(7);
+  }, 60_000);
 });

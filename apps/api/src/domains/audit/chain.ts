@@ -79,9 +79,10 @@ export function auditEventHash(event: HashedFields): string {
  * Consigne un événement, dans la transaction de l'écriture qu'il décrit : une insertion dans la file
  * `audit_pending`, sans verrou. Il rejoint le journal chaîné quand le chaîneur passe (avant la
  * réponse de l'opération GraphQL qui l'a écrit, voir app.ts) ; s'il y a échec, rien n'est écrit.
- * Renvoie son numéro dans la file.
+ * Un événement qui n'accompagne aucune écriture (une consultation) passe le client lui-même :
+ * l'insertion seule est sa transaction. Renvoie son numéro dans la file.
  */
-export async function appendAuditEvent(tx: Prisma.TransactionClient, input: AuditEventInput): Promise<bigint> {
+export async function appendAuditEvent(tx: Pick<Prisma.TransactionClient, '$queryRaw'>, input: AuditEventInput): Promise<bigint> {
   const before = jsonSafe(input.before ?? null);
   const after = jsonSafe(input.after ?? null);
   const [row] = await tx.$queryRaw<{ id: bigint }[]>`

@@ -155,18 +155,16 @@ export async function recordPieceDownload(
   signalement: Pick<Signalement, 'id' | 'administrationId' | 'parquetId'>,
   download: { piece: Pick<Piece, 'id' | 'filename' | 'sha256'> } | { archive: Pick<Piece, 'id'>[] },
 ): Promise<void> {
-  await prisma.$transaction(async (tx) => {
-    await appendAuditEvent(tx, {
-      actorId: viewer.userId,
-      organizationId: viewer.organizationId,
-      ...('piece' in download
-        ? { action: 'PIECE_DOWNLOADED', targetType: 'Piece', targetId: download.piece.id, after: { filename: download.piece.filename, sha256: download.piece.sha256 } }
-        : { action: 'PIECES_DOWNLOADED', targetType: 'Signalement', targetId: signalement.id, after: { format: 'zip', pieceIds: download.archive.map((piece) => piece.id) } }),
-      signalementId: signalement.id,
-      administrationId: signalement.administrationId,
-      parquetId: signalement.parquetId,
-      internal: true,
-    });
+  await appendAuditEvent(prisma, {
+    actorId: viewer.userId,
+    organizationId: viewer.organizationId,
+    ...('piece' in download
+      ? { action: 'PIECE_DOWNLOADED', targetType: 'Piece', targetId: download.piece.id, after: { filename: download.piece.filename, sha256: download.piece.sha256 } }
+      : { action: 'PIECES_DOWNLOADED', targetType: 'Signalement', targetId: signalement.id, after: { format: 'zip', pieceIds: download.archive.map((piece) => piece.id) } }),
+    signalementId: signalement.id,
+    administrationId: signalement.administrationId,
+    parquetId: signalement.parquetId,
+    internal: true,
   });
 }
 

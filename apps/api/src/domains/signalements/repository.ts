@@ -245,15 +245,13 @@ export async function applyTransition(
 
 /** Lecture du détail : consignée comme une écriture (règle des logiciels de parquet). */
 export async function recordView(prisma: PrismaClient, viewer: Viewer, signalement: Pick<Signalement, 'id' | 'administrationId' | 'parquetId'>): Promise<void> {
-  await prisma.$transaction(async (tx) => {
-    await appendAuditEvent(tx, {
-      actorId: viewer.userId,
-      organizationId: viewer.organizationId,
-      apiTokenId: viewer.apiToken?.id,
-      action: 'SIGNALEMENT_VIEWED',
-      ...auditScope(signalement),
-      internal: true,
-    });
+  await appendAuditEvent(prisma, {
+    actorId: viewer.userId,
+    organizationId: viewer.organizationId,
+    apiTokenId: viewer.apiToken?.id,
+    action: 'SIGNALEMENT_VIEWED',
+    ...auditScope(signalement),
+    internal: true,
   });
 }
 

@@ -141,8 +141,6 @@ export async function replayWebhookDeliveries(
     }
     enqueued += wanted.length;
   }
-  await prisma.$transaction(async (tx) => {
-    await appendAuditEvent(tx, { ...auditScope(viewer, endpoint.id), action: 'WEBHOOK_REPLAYED', after: { after: after.toString(), position: position.toString(), enqueued } });
-  });
+  await appendAuditEvent(prisma, { ...auditScope(viewer, endpoint.id), action: 'WEBHOOK_REPLAYED', after: { after: after.toString(), position: position.toString(), enqueued } });
   return { enqueued, position: position > 0n ? position.toString() : null, hasMore };
 }
