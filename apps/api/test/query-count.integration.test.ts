@@ -159,11 +159,32 @@ describe('nombre de requêtes SQL du chemin d’écriture', () => {
     // (rendu par l'insertion même, sans relecture), l'historique, la file du journal, COMMIT ; puis
     // le versement au journal (verrou, lot avec tête et identifiants, déplacement, COMMIT).
     // Transmission (12) : la session ; le signalement et les codes de ses organisations en une
-    // requête ; dans la transaction, le numéro, la mise à jour gardée, la relecture de ses
-    // organisations pour la réponse (une sélection sans relation n'en a pas besoin), l'historique,
-    // la file du journal, COMMIT ; puis le versement.
+    // requête ; dans la transaction, le numéro, la mise à jour gardée, l'historique, la file du
+    // journal, puis la relecture de la sélection, qui demande des relations (une sélection sans
+    // relation est rendue par la mise à jour même), COMMIT ; puis le versement.
     expect(statements, listing).toEqual({ creation: 10, transmission: 12 });
   }, 60_000);
+
+  it('la réponse d’une création ou d’une transmission qui demande l’historique le montre avec l’étape qu’elle vient d’écrire', async () => {
+    await resetDatabase(t.prisma);
+    const w = await createWorld(t);
+    const created = await gqlOk(
+      w.agent,
+      `mutation($input: SignalementInput!) { createSignalement(input: $input) { id status history { action toStatus } } }`,
+      { input: signalementInput(w.parquet.code) },
+    );
+    expect(created.data!.createSignalement).toMatchObject({ status: 'DRAFT', history: [{ action: 'create', toStatus: 'DRAFT' }] });
+    const transmitted = await gqlOk(w.agent, `mutation($id: ID!) { transmitSignalement(id: $id) { status history { action toStatus } } }`, {
+      id: created.data!.createSignalement.id,
+    });
+    expect(transmitted.data!.transmitSignalement).toMatchObject({
+      status: 'TRANSMITTED',
+      history: [
+        { action: 'create', toStatus: 'DRAFT' },
+        { action: 'transmit', toStatus: 'TRANSMITTED' },
+      ],
+    });
+  });
 
   it('consulter un signalement par sa référence : la consultation consignée en une insertion, sans transaction autour', async () => {
     await resetDatabase(t.prisma);

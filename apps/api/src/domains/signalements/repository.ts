@@ -69,16 +69,33 @@ function auditScope(signalement: Pick<Signalement, 'id' | 'administrationId' | '
   };
 }
 
+/** La sélection d'une requête GraphQL sur un signalement (Pothos) : `select` ou `include`. */
+type SignalementQuery = { select?: Record<string, unknown>; include?: Record<string, unknown> };
+
+const SCALAR_FIELDS = new Set<string>(Object.values(Prisma.SignalementScalarFieldEnum));
+
 /**
- * Crée le brouillon et le rend avec la sélection `query` de la requête GraphQL, lue par l'écriture
- * même (pas de relecture après le commit).
+ * Ce que l'écriture d'un signalement rend pour la réponse GraphQL : la sélection elle-même quand
+ * elle ne demande que des champs du signalement (`INSERT`/`UPDATE … RETURNING`, pas de relecture) ;
+ * sinon l'identifiant seul, et `reread` relit la sélection en fin de transaction, après toutes ses
+ * écritures (l'historique qu'elle vient d'ajouter, par exemple).
  */
-export async function createDraft<Query extends object>(prisma: PrismaClient, viewer: Viewer, input: SignalementInputData, query: Query) {
+function returning(query: SignalementQuery) {
+  const scalarOnly = Object.keys(query.include ?? {}).length === 0 && Object.keys(query.select ?? {}).every((field) => SCALAR_FIELDS.has(field));
+  return {
+    written: scalarOnly ? query : { select: { id: true } },
+    reread: async <Row extends { id: string }>(tx: Tx, row: Row) => (scalarOnly ? row : tx.signalement.findUniqueOrThrow({ ...query, where: { id: row.id } })),
+  };
+}
+
+/** Crée le brouillon et le rend avec la sélection `query` de la requête GraphQL (voir `returning`). */
+export async function createDraft(prisma: PrismaClient, viewer: Viewer, input: SignalementInputData, query: SignalementQuery) {
   const parquet = input.parquetCode ? await findParquetByCode(prisma, input.parquetCode) : null;
+  const { written, reread } = returning(query);
   return prisma.$transaction(async (tx) => {
     const scope = { id: randomUUID(), administrationId: viewer.organizationId, parquetId: parquet?.id ?? null };
     const created = await tx.signalement.create({
-      ...query,
+      ...written,
       data: { ...contentData(input), ...scope, createdById: viewer.userId },
     });
     await tx.statusChange.create({
@@ -94,7 +111,7 @@ export async function createDraft<Query extends object>(prisma: PrismaClient, vi
       parquetId: null,
       after: { status: 'DRAFT', ...contentData(input), parquetCode: parquet?.code ?? null },
     });
-    return created;
+    return reread(tx, { ...created, id: scope.id });
   });
 }
 
@@ -144,14 +161,15 @@ export async function deleteDraft(prisma: PrismaClient, viewer: Viewer, current:
  * Transmission : dans une seule transaction, le numéro de référence est pris, le contenu figé et
  * haché, le statut passe à TRANSMITTED et le journal le consigne. Si quoi que ce soit échoue,
  * rien n'est écrit et le numéro n'est pas consommé. Rend le signalement transmis avec la sélection
- * `query` de la requête GraphQL, lue par l'écriture même.
+ * `query` de la requête GraphQL (voir `returning`).
  */
-export async function transmit<Query extends object>(prisma: PrismaClient, viewer: Viewer, current: SignalementWithCodes, query: Query) {
+export async function transmit(prisma: PrismaClient, viewer: Viewer, current: SignalementWithCodes, query: SignalementQuery) {
   assertTransition('transmit', current.status);
   const { parquet, administration } = current;
   if (!current.parquetId || !parquet) {
     throw new BadUserInputError([{ field: 'parquetCode', message: 'Parquet destinataire : à choisir avant la transmission.' }]);
   }
+  const { written, reread } = returning(query);
   return prisma.$transaction(async (tx) => {
     const transmittedAt = new Date();
     const reference = await issueReference(tx, { id: current.parquetId!, code: parquet.code }, transmittedAt);
@@ -160,7 +178,7 @@ export async function transmit<Query extends object>(prisma: PrismaClient, viewe
     );
     const transmitted = await tx.signalement
       .update({
-        ...query,
+        ...written,
         where: { id: current.id, version: current.version, status: current.status },
         data: { status: 'TRANSMITTED', reference, contentHash: hash, transmittedAt, version: { increment: 1 } },
       })
@@ -175,7 +193,7 @@ export async function transmit<Query extends object>(prisma: PrismaClient, viewe
       before: { status: current.status },
       after: { status: 'TRANSMITTED', reference, contentHash: hash, transmittedAt, urgent: current.urgent },
     });
-    return transmitted;
+    return reread(tx, { ...transmitted, id: current.id });
   });
 }
 
