@@ -59,6 +59,11 @@ function contentData(input: SignalementInputData) {
   };
 }
 
+/** Qui agit, tel que l'historique et le journal le retiennent : l'utilisateur, son organisation, le jeton d'API s'il y en a un. */
+function actorOf(viewer: Viewer) {
+  return { actorId: viewer.userId, organizationId: viewer.organizationId, apiTokenId: viewer.apiToken?.id };
+}
+
 function auditScope(signalement: Pick<Signalement, 'id' | 'administrationId' | 'parquetId'>) {
   return {
     targetType: 'Signalement',
@@ -99,12 +104,10 @@ export async function createDraft(prisma: PrismaClient, viewer: Viewer, input: S
       data: { ...contentData(input), ...scope, createdById: viewer.userId },
     });
     await tx.statusChange.create({
-      data: { signalementId: scope.id, fromStatus: null, toStatus: 'DRAFT', action: 'create', actorId: viewer.userId, organizationId: viewer.organizationId, apiTokenId: viewer.apiToken?.id },
+      data: { signalementId: scope.id, fromStatus: null, toStatus: 'DRAFT', action: 'create', ...actorOf(viewer) },
     });
     await appendAuditEvent(tx, {
-      actorId: viewer.userId,
-      organizationId: viewer.organizationId,
-      apiTokenId: viewer.apiToken?.id,
+      ...actorOf(viewer),
       action: 'SIGNALEMENT_CREATED',
       ...auditScope(scope),
       // Un brouillon n'est pas encore adressé : le parquet ne le voit pas.
@@ -122,9 +125,7 @@ export async function updateDraft(prisma: PrismaClient, viewer: Viewer, current:
     const data = { ...contentData(input), parquetId: parquet?.id ?? null };
     await guardedUpdate(tx, current, data);
     await appendAuditEvent(tx, {
-      actorId: viewer.userId,
-      organizationId: viewer.organizationId,
-      apiTokenId: viewer.apiToken?.id,
+      ...actorOf(viewer),
       action: 'SIGNALEMENT_UPDATED',
       ...auditScope(current),
       parquetId: null,
@@ -145,9 +146,7 @@ export async function deleteDraft(prisma: PrismaClient, viewer: Viewer, current:
     const { count } = await tx.signalement.deleteMany({ where: { id: current.id, version: current.version, status: 'DRAFT' } });
     if (count === 0) throw new ConflictError();
     await appendAuditEvent(tx, {
-      actorId: viewer.userId,
-      organizationId: viewer.organizationId,
-      apiTokenId: viewer.apiToken?.id,
+      ...actorOf(viewer),
       action: 'SIGNALEMENT_DELETED',
       ...auditScope(current),
       parquetId: null,
@@ -185,9 +184,7 @@ export async function transmit(prisma: PrismaClient, viewer: Viewer, current: Si
       .catch(conflictIfChanged);
     await recordHistory(tx, viewer, current, 'transmit', 'TRANSMITTED', null);
     await appendAuditEvent(tx, {
-      actorId: viewer.userId,
-      organizationId: viewer.organizationId,
-      apiTokenId: viewer.apiToken?.id,
+      ...actorOf(viewer),
       action: 'SIGNALEMENT_TRANSMITTED',
       ...auditScope(current),
       before: { status: current.status },
@@ -248,9 +245,7 @@ export async function applyTransition(
     const extra = (await change.extra?.(tx)) ?? {};
     const parquetId = (data.parquetId as string | undefined) ?? current.parquetId;
     await appendAuditEvent(tx, {
-      actorId: viewer.userId,
-      organizationId: viewer.organizationId,
-      apiTokenId: viewer.apiToken?.id,
+      ...actorOf(viewer),
       action: AUDIT_ACTIONS[action],
       ...auditScope({ ...current, parquetId }),
       internal: change.internal ?? false,
@@ -264,9 +259,7 @@ export async function applyTransition(
 /** Lecture du détail : consignée comme une écriture (règle des logiciels de parquet). */
 export async function recordView(prisma: PrismaClient, viewer: Viewer, signalement: Pick<Signalement, 'id' | 'administrationId' | 'parquetId'>): Promise<void> {
   await appendAuditEvent(prisma, {
-    actorId: viewer.userId,
-    organizationId: viewer.organizationId,
-    apiTokenId: viewer.apiToken?.id,
+    ...actorOf(viewer),
     action: 'SIGNALEMENT_VIEWED',
     ...auditScope(signalement),
     internal: true,
@@ -289,9 +282,7 @@ async function recordHistory(tx: Tx, viewer: Viewer, current: Signalement, actio
       fromStatus: current.status,
       toStatus: to,
       action,
-      actorId: viewer.userId,
-      organizationId: viewer.organizationId,
-      apiTokenId: viewer.apiToken?.id,
+      ...actorOf(viewer),
       comment,
     },
   });
