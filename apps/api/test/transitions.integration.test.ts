@@ -1,9 +1,9 @@
 import type { SignalementStatus } from '@infoparquet/db';
 import { describe, expect, it } from 'vitest';
-import { applyTransition } from '../src/domains/signalements/repository.js';
+import { applyTransition, findVisibleWithCodes, transmit } from '../src/domains/signalements/repository.js';
 import { TRANSITIONS, type WorkflowAction } from '../src/domains/signalements/transitions.js';
 import { ConflictError } from '../src/errors.js';
-import { createDraft, createWorld, errorCode, setupIntegration, transmitDraft, type Actor, type World } from './helpers.js';
+import { createDraft, createWorld, errorCode, setupIntegration, signalementInput, transmitDraft, uuidOf, type Actor, type World } from './helpers.js';
 
 const t = setupIntegration();
 
@@ -124,6 +124,31 @@ describe('modifications concurrentes', () => {
     await expect(applyTransition(t.prisma, viewer, stale, 'register', { data: { parquetNumber: 'PERIME' } })).rejects.toBeInstanceOf(ConflictError);
     const row = await t.prisma.signalement.findUniqueOrThrow({ where: { id: internal } });
     expect(row).toMatchObject({ status: 'TRANSMITTED', parquetNumber: null, urgent: true });
+  });
+
+  it('une transmission fondée sur un brouillon périmé est refusée (CONFLICT) : rien d’écrit, aucun numéro pris', async () => {
+    const w = await createWorld(t);
+    const id = await createDraft(w.agent, w.parquet.code);
+    const viewer = {
+      userId: w.agent.user.id,
+      sessionId: 'test',
+      role: 'AGENT' as const,
+      organizationId: w.administration.id,
+      organizationKind: 'ADMINISTRATION' as const,
+      organizationCode: w.administration.code,
+    };
+    const stale = await findVisibleWithCodes(t.prisma, viewer, uuidOf(id));
+    // L'agent corrige son brouillon dans un autre onglet entre-temps.
+    const updated = await w.agent.client.gql(`mutation($id: ID!, $input: SignalementInput!) { updateSignalement(id: $id, input: $input) { id } }`, {
+      id,
+      input: signalementInput(w.parquet.code, { title: 'Titre corrigé' }),
+    });
+    expect(updated.errors).toBeUndefined();
+    await expect(transmit(t.prisma, viewer, stale, { select: { id: true } })).rejects.toBeInstanceOf(ConflictError);
+    const row = await t.prisma.signalement.findUniqueOrThrow({ where: { id: uuidOf(id) } });
+    expect(row).toMatchObject({ status: 'DRAFT', reference: null, title: 'Titre corrigé' });
+    expect(await t.prisma.referenceCounter.count({ where: { parquetId: w.parquet.id } })).toBe(0);
+    expect(await t.prisma.statusChange.count({ where: { signalementId: uuidOf(id), action: 'transmit' } })).toBe(0);
   });
 
   it('deux greffiers qui enregistrent en même temps : un seul y parvient, l’autre est prévenu', async () => {
