@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { getOperationAST } from 'graphql';
 import type { PrismaClient } from '@infoparquet/db';
 import { createContext, type Context } from './context.js';
 import { graphqlUse } from './domains/api-tokens/operation.js';
@@ -26,7 +25,8 @@ export type App = YogaServerInstance<{ connectionParams?: Record<string, unknown
  * Une opération qui a consigné des événements (toute mutation, une consultation journalisée, un
  * jeton d'API utilisé) ne répond qu'une fois ses événements versés au journal chaîné : ce qu'elle a
  * écrit est alors dans le flux, le direct et les webhooks. Le versement est groupé entre opérations
- * simultanées (domains/audit/chainer.ts). Rien n'est publié avant le commit.
+ * simultanées (domains/audit/chainer.ts). Rien n'est publié avant le commit. Les opérations reçues
+ * par WebSocket comptent et attendent de même (realtime/websocket.ts).
  */
 function useJournalSignal(realtime: Realtime): Plugin {
   return {
@@ -42,12 +42,6 @@ function useJournalSignal(realtime: Realtime): Plugin {
           }
         });
       },
-    },
-    onExecute({ args }) {
-      // Hors opération Yoga (WebSocket), les écritures ne sont pas comptées : toute mutation chaîne.
-      if (operationAuditWrites.getStore()) return;
-      if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return;
-      return { onExecuteDone: () => realtime.journalAdvanced() };
     },
   };
 }

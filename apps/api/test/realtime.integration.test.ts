@@ -162,3 +162,22 @@ describe('reprise après déconnexion', () => {
     expect([...cursors].sort((a, b) => (a < b ? -1 : 1))).toEqual(cursors);
   });
 });
+
+describe('opérations par WebSocket et journal chaîné', () => {
+  it('une consultation ou une mutation faite par WebSocket est au journal chaîné dès sa réponse, comme en HTTP', async () => {
+    // Relecture de sûreté à 60 s (startInstance) : seul le versement de l'opération peut chaîner à temps.
+    const api = await startInstance();
+    const w = overHttp(api, await createWorld(t));
+    const id = await createDraft(w.agent, w.parquet.code);
+    const reference = await transmitDraft(w.agent, id);
+    const chained = (action: string, actorId: string) => t.prisma.auditEvent.count({ where: { action, actorId } });
+
+    const viewed = subscribe(api.url, w.clerk.token, `query($id: ID!) { signalement(id: $id) { reference } }`, { id });
+    expect((await viewed.waitFor(1))[0]).toEqual({ signalement: { reference } });
+    expect(await chained('SIGNALEMENT_VIEWED', w.clerk.user.id)).toBe(1);
+
+    const registered = subscribe(api.url, w.clerk.token, REGISTER, { id });
+    expect((await registered.waitFor(1))[0]).toEqual({ registerSignalement: { status: 'REGISTERED' } });
+    expect(await chained('SIGNALEMENT_REGISTERED', w.clerk.user.id)).toBe(1);
+  });
+});

@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { PrismaClient } from '@infoparquet/db';
 import type { App } from '../app.js';
 import { sessionTokenFromCookie } from '../context.js';
+import { operationAuditWrites } from '../domains/audit/chain.js';
 import { bearerToken, findViewerByToken } from '../domains/auth/sessions.js';
 import { DEFAULT_WEB_ORIGINS } from '../env.js';
 import { AppError } from '../errors.js';
@@ -29,6 +30,8 @@ interface SocketRoot {
   subscribe: (args: ExecutionArgs) => Promise<AsyncGenerator<ExecutionResult> | ExecutionResult>;
   socket: WebSocket;
   id: string;
+  /** Les événements d'audit écrits par l'opération (contexte compris) : comptés comme en HTTP (app.ts). */
+  writes: { count: number };
 }
 
 /**
@@ -172,6 +175,7 @@ export function attachWebSockets(server: Server, app: App, deps: WebSocketDeps) 
         });
         // Un document refusé (syntaxe, limites de security/) ou une limite de débit atteinte répond
         // une erreur à cette opération ; levée ici, elle fermerait toute la socket (4500).
+        const writes = { count: 0 };
         try {
           const document = parse(payload.query);
           const errors = validate(schema, document);
@@ -181,16 +185,31 @@ export function attachWebSockets(server: Server, app: App, deps: WebSocketDeps) 
             operationName: payload.operationName ?? null,
             document,
             variableValues: payload.variables ?? null,
-            contextValue: await contextFactory(),
-            rootValue: { execute, subscribe, socket: ctx.extra.socket, id } satisfies SocketRoot,
+            contextValue: await operationAuditWrites.run(writes, () => contextFactory()),
+            rootValue: { execute, subscribe, socket: ctx.extra.socket, id, writes } satisfies SocketRoot,
           } satisfies ExecutionArgs;
         } catch (error) {
           if (error instanceof GraphQLError) return [error];
           throw error;
         }
       },
-      execute: (args) => (args.rootValue as SocketRoot).execute(args),
-      subscribe: (args) => subscribeShared(args, shared),
+      // Comme en HTTP (app.ts) : une opération qui a consigné des événements (mutation, consultation,
+      // jeton d'API utilisé) ne répond qu'une fois ses événements versés au journal chaîné.
+      execute: (args) => {
+        const root = args.rootValue as SocketRoot;
+        return operationAuditWrites.run(root.writes, async () => {
+          try {
+            return await root.execute(args);
+          } finally {
+            if (root.writes.count > 0) await deps.realtime.journalAdvanced();
+          }
+        });
+      },
+      subscribe: (args) => {
+        // Un abonnement n'écrit rien lui-même ; son contexte a pu consigner l'usage d'un jeton d'API.
+        if ((args.rootValue as SocketRoot).writes.count > 0) void deps.realtime.journalAdvanced();
+        return subscribeShared(args, shared);
+      },
     },
     wss,
   );
