@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -584,5 +584,38 @@ describe('une pièce ajoutée est un événement du flux (et du direct), dans le
     expect((await kinds(s, s.w.agent)).filter((kind) => kind === 'PIECE_ADDED')).toHaveLength(2);
     expect(await kinds(s, s.w.otherAgent)).toEqual([]);
     expect(await kinds(s, s.w.otherClerk)).toEqual([]);
+  });
+});
+
+describe('envois abandonnés', () => {
+  it('au démarrage, une instance efface les envois partiels vieux de plus d’un jour, jamais un envoi en cours ni une pièce', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'ip-pieces-abandon-'));
+    try {
+      // Ce qu'aurait laissé une instance tuée en plein envoi il y a deux jours, un envoi en cours
+      // sur une autre instance, et une pièce stockée depuis longtemps.
+      const partials = path.join(root, '.tmp');
+      const stored = path.join(root, '0a', '0a000000-0000-4000-8000-000000000000');
+      await mkdir(partials, { recursive: true });
+      await mkdir(path.dirname(stored), { recursive: true });
+      const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600_000);
+      for (const [file, date] of [
+        [path.join(partials, 'abandonne.part'), twoDaysAgo],
+        [path.join(partials, 'en-cours.part'), new Date()],
+        [stored, twoDaysAgo],
+      ] as const) {
+        await writeFile(file, randomBytes(1024));
+        await utimes(file, date, date);
+      }
+      await startInstance({ STORAGE_DIR: root });
+      // Le nettoyage part au démarrage, sans le retarder : on attend qu'il ait fini (5 s au plus).
+      let left = await readdir(partials);
+      for (const started = Date.now(); left.length > 1 && Date.now() - started < 5000; left = await readdir(partials)) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(left).toEqual(['en-cours.part']);
+      expect(await readdir(path.dirname(stored))).toEqual([path.basename(stored)]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -20,7 +20,16 @@ export interface PieceStorage {
   read(key: string): Promise<{ stream: Readable; size: number }>;
   /** Supprime ce qui est stocké sous `key` ; sans effet si rien n'y est. */
   remove(key: string): Promise<void>;
+  /**
+   * Efface les écritures abandonnées (une instance arrêtée net en plein envoi) dont le dernier
+   * octet date de plus de `olderThanMs` ; rend leur nombre. Une écriture en cours n'est jamais
+   * aussi vieille : chaque morceau reçu la rajeunit.
+   */
+  sweepAbandoned(olderThanMs: number): Promise<number>;
 }
+
+/** Âge au-delà duquel une écriture partielle est tenue pour abandonnée. */
+export const ABANDONED_WRITE_MS = 24 * 3600_000;
 
 /** Les clés sont des uuid tirés par le serveur, jamais dérivés du nom donné par le client. */
 export function newStorageKey(): string {
@@ -69,6 +78,21 @@ export function createLocalStorage(root: string): PieceStorage {
     },
     async remove(key) {
       await rm(pathOf(key), { force: true });
+    },
+    async sweepAbandoned(olderThanMs) {
+      const names = await readdir(temporary).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return [];
+        throw error;
+      });
+      let removed = 0;
+      for (const name of names.filter((entry) => entry.endsWith('.part'))) {
+        const file = path.join(temporary, name);
+        const modified = await stat(file).then((info) => info.mtimeMs, () => null);
+        if (modified === null || Date.now() - modified <= olderThanMs) continue;
+        await rm(file, { force: true });
+        removed += 1;
+      }
+      return removed;
     },
   };
 }
