@@ -6,7 +6,7 @@ import { afterEach } from 'vitest';
 /**
  * Un vrai serveur SMTP pour les tests des courriels (paquet `smtp-server`), sur un port libre :
  * il garde chaque message reçu, lu par `mailparser`. Il peut refuser les connexions (421, « service
- * indisponible ») le temps qu'on veut. Tout ce qui est ouvert est refermé après chaque test.
+ * indisponible ») le temps qu'on veut, et refuser définitivement des adresses (550). Tout ce qui est ouvert est refermé après chaque test.
  */
 export interface ReceivedEmail {
   to: string[];
@@ -26,6 +26,8 @@ export interface Inbox {
   refusing: boolean;
   /** Connexions refusées jusqu'ici. */
   refused: number;
+  /** Adresses refusées définitivement (« 550 Adresse inconnue »). */
+  rejecting: Set<string>;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function startSmtp(port = 0): Promise<Inbox> {
     messages: [],
     refusing: false,
     refused: 0,
+    rejecting: new Set(),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
   server = new SMTPServer({
@@ -66,6 +69,10 @@ export async function startSmtp(port = 0): Promise<Inbox> {
       if (!inbox.refusing) return callback();
       inbox.refused += 1;
       callback(Object.assign(new Error('Service temporairement indisponible'), { responseCode: 421 }));
+    },
+    onRcptTo(address, _session, callback) {
+      if (!inbox.rejecting.has(address.address)) return callback();
+      callback(Object.assign(new Error('Adresse inconnue'), { responseCode: 550 }));
     },
     onData(stream, _session, callback) {
       simpleParser(stream).then(

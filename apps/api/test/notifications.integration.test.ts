@@ -278,14 +278,14 @@ describe('courriels : panne du serveur SMTP, plusieurs expéditeurs', () => {
     await processJournal(t.prisma, { appUrl: APP_URL });
     const mailer = smtpMailer(`smtp://127.0.0.1:${port}`);
 
-    expect(await sendDueEmails(t.prisma, mailer, { retryBaseMs: 100 })).toEqual({ sent: 0, failed: 2 });
+    expect(await sendDueEmails(t.prisma, mailer, { retryBaseMs: 100 })).toEqual({ sent: 0, failed: 2, rejected: 0 });
     let rows = await t.prisma.outgoingEmail.findMany();
     expect(rows.map((row) => [row.status, row.attempts])).toEqual([['PENDING', 1], ['PENDING', 1]]);
     expect(rows.every((row) => /ECONNREFUSED/.test(row.lastError ?? ''))).toBe(true);
     // Pas avant l'échéance ; après elle, un nouvel essai, et le délai double.
-    expect(await sendDueEmails(t.prisma, mailer, { retryBaseMs: 100 })).toEqual({ sent: 0, failed: 0 });
+    expect(await sendDueEmails(t.prisma, mailer, { retryBaseMs: 100 })).toEqual({ sent: 0, failed: 0, rejected: 0 });
     await sleep(150);
-    expect(await sendDueEmails(t.prisma, mailer, { retryBaseMs: 100 })).toEqual({ sent: 0, failed: 2 });
+    expect(await sendDueEmails(t.prisma, mailer, { retryBaseMs: 100 })).toEqual({ sent: 0, failed: 2, rejected: 0 });
     rows = await t.prisma.outgoingEmail.findMany();
     expect(rows.map((row) => row.attempts)).toEqual([2, 2]);
     const delays = await t.prisma.$queryRaw<{ ms: number }[]>`
@@ -294,9 +294,9 @@ describe('courriels : panne du serveur SMTP, plusieurs expéditeurs', () => {
 
     const inbox = await startSmtp(port);
     await sleep(250);
-    expect(await sendDueEmails(t.prisma, mailer, { retryBaseMs: 100 })).toEqual({ sent: 2, failed: 0 });
+    expect(await sendDueEmails(t.prisma, mailer, { retryBaseMs: 100 })).toEqual({ sent: 2, failed: 0, rejected: 0 });
     await sleep(300);
-    expect(await sendDueEmails(t.prisma, mailer, { retryBaseMs: 100 })).toEqual({ sent: 0, failed: 0 });
+    expect(await sendDueEmails(t.prisma, mailer, { retryBaseMs: 100 })).toEqual({ sent: 0, failed: 0, rejected: 0 });
     expect(inbox.messages.map((message) => message.to[0]).sort()).toEqual([await emailOf(w.agent), await emailOf(w.manager)].sort());
     rows = await t.prisma.outgoingEmail.findMany();
     expect(rows.map((row) => [row.status, row.attempts, row.sentAt !== null])).toEqual([['SENT', 3, true], ['SENT', 3, true]]);
@@ -322,6 +322,28 @@ describe('courriels : panne du serveur SMTP, plusieurs expéditeurs', () => {
     expect(sent).toMatchObject({ status: 'SENT', attempts: 2 });
     // La dernière erreur reste lisible après la remise (trace de l'incident).
     expect(sent.lastError).toMatch(/421 .*Service temporairement indisponible/);
+  });
+
+  it('serveur qui refuse définitivement une adresse (« 550 ») : ce courriel n’est plus réessayé, les autres partent', async () => {
+    const inbox = await startSmtp();
+    inbox.rejecting.add('inconnu@test.infoparquet');
+    await t.prisma.outgoingEmail.createMany({
+      data: [
+        { toAddress: 'inconnu@test.infoparquet', subject: 'Accusé de réception', text: 'Corps' },
+        { toAddress: 'agent@test.infoparquet', subject: 'Décision', text: 'Corps' },
+      ],
+    });
+    const mailer = smtpMailer(inbox.url);
+    expect(await sendDueEmails(t.prisma, mailer, { retryBaseMs: 10 })).toEqual({ sent: 1, failed: 0, rejected: 1 });
+    const rejected = await t.prisma.outgoingEmail.findFirstOrThrow({ where: { toAddress: 'inconnu@test.infoparquet' } });
+    expect(rejected).toMatchObject({ status: 'REJECTED', attempts: 1, sentAt: null });
+    expect(rejected.lastError).toMatch(/550 .*Adresse inconnue/);
+    expect(inbox.messages.map((message) => message.to[0])).toEqual(['agent@test.infoparquet']);
+    // Plus tard, bien après le délai de réessai : rien n'est renvoyé.
+    await sleep(100);
+    expect(await sendDueEmails(t.prisma, mailer, { retryBaseMs: 10 })).toEqual({ sent: 0, failed: 0, rejected: 0 });
+    expect(await t.prisma.outgoingEmail.findFirstOrThrow({ where: { id: rejected.id } })).toMatchObject({ status: 'REJECTED', attempts: 1 });
+    expect(inbox.messages).toHaveLength(1);
   });
 
   it('deux expéditeurs (deux instances) en même temps : chaque courriel part exactement une fois', async () => {

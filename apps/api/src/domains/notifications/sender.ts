@@ -57,6 +57,15 @@ async function claimDue(prisma: PrismaClient, limit: number, leaseMs: number): P
     RETURNING id, to_address, subject, text, html, attempts`;
 }
 
+/**
+ * Une réponse SMTP 5xx est un refus définitif (RFC 5321, 4.2.1) : adresse inconnue, boîte fermée,
+ * message refusé. La réessayer ne changerait rien. Une 4xx ou une panne réseau se réessaie.
+ */
+function permanentlyRejected(error: unknown): boolean {
+  const code = Number((error as { responseCode?: unknown } | null)?.responseCode);
+  return code >= 500 && code < 600;
+}
+
 function describe(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown; responseCode?: unknown }).responseCode ?? (error as { code?: unknown }).code;
@@ -67,12 +76,15 @@ function describe(error: unknown): string {
 
 export interface SendResult {
   sent: number;
+  /** Non remis pour l'instant (serveur absent, 4xx) : réessayés plus tard. */
   failed: number;
+  /** Refusés définitivement (5xx) : jamais réessayés. */
+  rejected: number;
 }
 
-/** Remet tous les courriels dus ; rend le nombre de remis et de refusés (qui seront réessayés). */
+/** Remet tous les courriels dus ; rend le nombre de remis, de réessayés et de refusés définitivement. */
 export async function sendDueEmails(prisma: PrismaClient, mailer: Mailer, options: SenderOptions): Promise<SendResult> {
-  const result: SendResult = { sent: 0, failed: 0 };
+  const result: SendResult = { sent: 0, failed: 0, rejected: 0 };
   const limit = options.batchSize ?? BATCH;
   for (;;) {
     const claimed = await claimDue(prisma, limit, options.leaseMs ?? LEASE_MS);
@@ -87,6 +99,12 @@ export async function sendDueEmails(prisma: PrismaClient, mailer: Mailer, option
     for (const [i, outcome] of outcomes.entries()) {
       if (outcome.status === 'fulfilled') continue;
       const email = claimed[i]!;
+      if (permanentlyRejected(outcome.reason)) {
+        result.rejected += 1;
+        console.warn(`[courriels] refusé définitivement par le serveur SMTP, non réessayé : ${describe(outcome.reason)}`);
+        await prisma.outgoingEmail.update({ where: { id: email.id }, data: { status: 'REJECTED', lastError: describe(outcome.reason) } });
+        continue;
+      }
       result.failed += 1;
       const delay = retryDelayMs(email.attempts, options.retryBaseMs, options.maxRetryDelayMs ?? MAX_RETRY_DELAY_MS);
       // L'échéance en temps de la base, comme la réservation (pas d'écart d'horloge entre instances).
