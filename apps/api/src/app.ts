@@ -3,7 +3,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { PrismaClient } from '@infoparquet/db';
 import { createContext, type Context } from './context.js';
 import { graphqlUse } from './domains/api-tokens/operation.js';
-import { operationAuditWrites } from './domains/audit/chain.js';
+import { awaitChainedWrites } from './domains/audit/chain.js';
 import type { Env } from './env.js';
 import type { Realtime } from './realtime/index.js';
 import { schema } from './schema/index.js';
@@ -31,17 +31,14 @@ export type App = YogaServerInstance<{ connectionParams?: Record<string, unknown
 function useJournalSignal(realtime: Realtime): Plugin {
   return {
     instrumentation: {
-      operation: (_payload, wrapped) => {
-        const writes = { count: 0 };
-        return operationAuditWrites.run(writes, async () => {
-          try {
+      operation: (_payload, wrapped) =>
+        awaitChainedWrites(
+          { count: 0 },
+          async () => {
             await wrapped();
-          } finally {
-            // Même refusée (jeton d'API refusé, consigné), l'opération a pu écrire au journal.
-            if (writes.count > 0) await realtime.journalAdvanced();
-          }
-        });
-      },
+          },
+          () => realtime.journalAdvanced(),
+        ),
     },
   };
 }

@@ -5,7 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { PrismaClient } from '@infoparquet/db';
 import type { App } from '../app.js';
 import { sessionTokenFromCookie } from '../context.js';
-import { operationAuditWrites } from '../domains/audit/chain.js';
+import { awaitChainedWrites, countAuditWrites } from '../domains/audit/chain.js';
 import { bearerToken, findViewerByToken } from '../domains/auth/sessions.js';
 import { DEFAULT_WEB_ORIGINS } from '../env.js';
 import { AppError } from '../errors.js';
@@ -185,7 +185,7 @@ export function attachWebSockets(server: Server, app: App, deps: WebSocketDeps) 
             operationName: payload.operationName ?? null,
             document,
             variableValues: payload.variables ?? null,
-            contextValue: await operationAuditWrites.run(writes, () => contextFactory()),
+            contextValue: await countAuditWrites(writes, () => contextFactory()),
             rootValue: { execute, subscribe, socket: ctx.extra.socket, id, writes } satisfies SocketRoot,
           } satisfies ExecutionArgs;
         } catch (error) {
@@ -197,13 +197,7 @@ export function attachWebSockets(server: Server, app: App, deps: WebSocketDeps) 
       // jeton d'API utilisé) ne répond qu'une fois ses événements versés au journal chaîné.
       execute: (args) => {
         const root = args.rootValue as SocketRoot;
-        return operationAuditWrites.run(root.writes, async () => {
-          try {
-            return await root.execute(args);
-          } finally {
-            if (root.writes.count > 0) await deps.realtime.journalAdvanced();
-          }
-        });
+        return awaitChainedWrites(root.writes, () => root.execute(args), () => deps.realtime.journalAdvanced());
       },
       subscribe: (args) => {
         // Un abonnement n'écrit rien lui-même ; son contexte a pu consigner l'usage d'un jeton d'API.

@@ -15,8 +15,28 @@ export const GENESIS_HASH = '0'.repeat(64);
  */
 const AUDIT_CHAIN_LOCK = 40_2_2026;
 
-/** Nombre d'événements déposés par l'opération GraphQL en cours (app.ts : elle attend leur versement). */
-export const operationAuditWrites = new AsyncLocalStorage<{ count: number }>();
+/** Nombre d'événements déposés par l'opération GraphQL en cours (elle attend leur versement). */
+const operationAuditWrites = new AsyncLocalStorage<{ count: number }>();
+
+/** Compte dans `writes` les événements que `run` consigne (plusieurs étapes d'une opération peuvent partager un compteur). */
+export function countAuditWrites<T>(writes: { count: number }, run: () => T): T {
+  return operationAuditWrites.run(writes, run);
+}
+
+/**
+ * Exécute une opération GraphQL (HTTP : app.ts ; WebSocket : realtime/websocket.ts) en comptant ses
+ * événements ; si elle en a consigné, même en échouant (jeton d'API refusé, consigné), elle ne rend
+ * la main qu'après `chained()`, leur versement au journal chaîné.
+ */
+export function awaitChainedWrites<T>(writes: { count: number }, run: () => Promise<T>, chained: () => Promise<void>): Promise<T> {
+  return countAuditWrites(writes, async () => {
+    try {
+      return await run();
+    } finally {
+      if (writes.count > 0) await chained();
+    }
+  });
+}
 
 export interface AuditEventInput {
   actorId: string | null;
