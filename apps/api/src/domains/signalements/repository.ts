@@ -14,12 +14,8 @@ type Tx = Prisma.TransactionClient;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Charge un signalement dans le périmètre du demandeur ; hors périmètre ou inexistant, même réponse. */
-export async function findVisibleSignalement(prisma: PrismaClient | Tx, viewer: Viewer, id: string): Promise<Signalement> {
-  const signalement = UUID.test(id)
-    ? await prisma.signalement.findFirst({ where: { AND: [{ id }, visibleWhere(viewer)] } })
-    : null;
-  if (!signalement) throw new NotFoundError();
-  return signalement;
+export function findVisibleSignalement(prisma: PrismaClient | Tx, viewer: Viewer, id: string): Promise<Signalement> {
+  return visibleOrNotFound(viewer, id, (where) => prisma.signalement.findFirst({ where }));
 }
 
 /** Les codes des deux organisations d'un signalement, que la transmission fige dans son empreinte. */
@@ -27,10 +23,13 @@ const ORGANIZATION_CODES = { administration: { select: { code: true } }, parquet
 export type SignalementWithCodes = Prisma.SignalementGetPayload<{ include: typeof ORGANIZATION_CODES }>;
 
 /** Comme findVisibleSignalement, avec les codes de ses organisations, dans la même requête. */
-export async function findVisibleWithCodes(prisma: PrismaClient | Tx, viewer: Viewer, id: string): Promise<SignalementWithCodes> {
-  const signalement = UUID.test(id)
-    ? await prisma.signalement.findFirst({ where: { AND: [{ id }, visibleWhere(viewer)] }, include: ORGANIZATION_CODES })
-    : null;
+export function findVisibleWithCodes(prisma: PrismaClient | Tx, viewer: Viewer, id: string): Promise<SignalementWithCodes> {
+  return visibleOrNotFound(viewer, id, (where) => prisma.signalement.findFirst({ where, include: ORGANIZATION_CODES }));
+}
+
+/** La lecture `find` du signalement `id` dans le périmètre du demandeur, ou NOT_FOUND (mal formé, inconnu ou hors périmètre). */
+async function visibleOrNotFound<Row>(viewer: Viewer, id: string, find: (where: Prisma.SignalementWhereInput) => Promise<Row | null>): Promise<Row> {
+  const signalement = UUID.test(id) ? await find({ AND: [{ id }, visibleWhere(viewer)] }) : null;
   if (!signalement) throw new NotFoundError();
   return signalement;
 }
@@ -89,7 +88,7 @@ function returning(query: SignalementQuery) {
   const scalarOnly = Object.keys(query.include ?? {}).length === 0 && Object.keys(query.select ?? {}).every((field) => SCALAR_FIELDS.has(field));
   return {
     written: scalarOnly ? query : { select: { id: true } },
-    reread: async <Row extends { id: string }>(tx: Tx, row: Row) => (scalarOnly ? row : tx.signalement.findUniqueOrThrow({ ...query, where: { id: row.id } })),
+    reread: async <Row>(tx: Tx, id: string, written: Row) => (scalarOnly ? written : tx.signalement.findUniqueOrThrow({ ...query, where: { id } })),
   };
 }
 
@@ -114,7 +113,7 @@ export async function createDraft(prisma: PrismaClient, viewer: Viewer, input: S
       parquetId: null,
       after: { status: 'DRAFT', ...contentData(input), parquetCode: parquet?.code ?? null },
     });
-    return reread(tx, { ...created, id: scope.id });
+    return reread(tx, scope.id, created);
   });
 }
 
@@ -190,7 +189,7 @@ export async function transmit(prisma: PrismaClient, viewer: Viewer, current: Si
       before: { status: current.status },
       after: { status: 'TRANSMITTED', reference, contentHash: hash, transmittedAt, urgent: current.urgent },
     });
-    return reread(tx, { ...transmitted, id: current.id });
+    return reread(tx, current.id, transmitted);
   });
 }
 
