@@ -101,8 +101,9 @@ export async function sendDueEmails(prisma: PrismaClient, mailer: Mailer, option
       const email = claimed[i]!;
       if (permanentlyRejected(outcome.reason)) {
         result.rejected += 1;
-        console.warn(`[courriels] refusé définitivement par le serveur SMTP, non réessayé : ${describe(outcome.reason)}`);
-        await prisma.outgoingEmail.update({ where: { id: email.id }, data: { status: 'REJECTED', lastError: describe(outcome.reason) } });
+        const lastError = describe(outcome.reason);
+        console.warn(`[courriels] refusé définitivement par le serveur SMTP, non réessayé : ${lastError}`);
+        await prisma.outgoingEmail.update({ where: { id: email.id }, data: { status: 'REJECTED', lastError } });
         continue;
       }
       result.failed += 1;
