@@ -4,7 +4,7 @@ import type { PrismaClient } from '@infoparquet/db';
 import { buildApp, type App } from './app.js';
 import { createDocumentRoutes } from './domains/documents/http.js';
 import { createPieceRoutes } from './domains/pieces/http.js';
-import { ABANDONED_WRITE_MS, pieceStorage } from './domains/pieces/storage.js';
+import { startAbandonedWriteSweeper } from './domains/pieces/storage.js';
 import { notificationsEnabled, startNotifications, type Notifications } from './domains/notifications/index.js';
 import { createDevEmailRoutes } from './domains/notifications/dev-page.js';
 import { startWebhooks, webhooksEnabled, type Webhooks } from './domains/webhooks/index.js';
@@ -92,23 +92,4 @@ export async function startApiServer(prisma: PrismaClient, env: Env): Promise<Ap
       return closing;
     },
   };
-}
-
-/**
- * Les envois de pièces qu'une instance arrêtée net a laissés à moitié dans le stockage (jamais sous
- * une clé : seulement des fichiers partiels) sont effacés au démarrage, puis toutes les heures, une
- * fois vieux de plus d'un jour.
- */
-function startAbandonedWriteSweeper(env: Env): NodeJS.Timeout {
-  const sweep = () =>
-    void pieceStorage(env)
-      .sweepAbandoned(ABANDONED_WRITE_MS)
-      .then(
-        (removed) => removed > 0 && console.info(`[pièces] ${removed} envoi(s) abandonné(s) effacé(s) du stockage`),
-        (error: unknown) => console.error('[pièces] nettoyage des envois abandonnés impossible', error),
-      );
-  sweep();
-  const timer = setInterval(sweep, 3600_000);
-  timer.unref();
-  return timer;
 }

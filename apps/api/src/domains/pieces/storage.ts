@@ -29,7 +29,7 @@ export interface PieceStorage {
 }
 
 /** Âge au-delà duquel une écriture partielle est tenue pour abandonnée. */
-export const ABANDONED_WRITE_MS = 24 * 3600_000;
+const ABANDONED_WRITE_MS = 24 * 3600_000;
 
 /** Les clés sont des uuid tirés par le serveur, jamais dérivés du nom donné par le client. */
 export function newStorageKey(): string {
@@ -107,4 +107,23 @@ export function pieceStorage(env: { STORAGE_DIR: string }): PieceStorage {
     byRoot.set(env.STORAGE_DIR, storage);
   }
   return storage;
+}
+
+/**
+ * Les envois de pièces qu'une instance arrêtée net a laissés à moitié dans le stockage (jamais sous
+ * une clé : seulement des fichiers partiels) sont effacés au démarrage, puis toutes les heures, une
+ * fois vieux de plus d'un jour.
+ */
+export function startAbandonedWriteSweeper(env: { STORAGE_DIR: string }): NodeJS.Timeout {
+  const sweep = () =>
+    void pieceStorage(env)
+      .sweepAbandoned(ABANDONED_WRITE_MS)
+      .then(
+        (removed) => removed > 0 && console.info(`[pièces] ${removed} envoi(s) abandonné(s) effacé(s) du stockage`),
+        (error: unknown) => console.error('[pièces] nettoyage des envois abandonnés impossible', error),
+      );
+  sweep();
+  const timer = setInterval(sweep, 3600_000);
+  timer.unref();
+  return timer;
 }
