@@ -49,12 +49,12 @@ async function chainBatch(pool: pg.Pool): Promise<number> {
       `SELECT p.*, nextval(pg_get_serial_sequence('audit_event', 'id')) AS event_id,
               (SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1) AS head_hash
        FROM (SELECT id, at, actor_id, organization_id, action, target_type, target_id, signalement_id, administration_id, parquet_id, internal, payload_digest, api_token_id
-             FROM audit_pending ORDER BY id LIMIT $1) p`,
+             FROM audit_pending ORDER BY id LIMIT $1) p
+       ORDER BY p.id`,
       [CHAIN_BATCH],
     );
     if (pending.rows.length > 0) {
       const sorted = pending.rows.map((row) => BigInt(row.event_id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      pending.rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
       let prevHash = pending.rows[0]!.head_hash ?? GENESIS_HASH;
       const links = pending.rows.map((row, index) => {
         const id = sorted[index]!;

@@ -172,13 +172,13 @@ export async function chainPending(tx: Prisma.TransactionClient, limit = CHAIN_B
       SELECT id, at, actor_id, organization_id, action, target_type, target_id, signalement_id, administration_id, parquet_id,
              internal, payload_digest, api_token_id
       FROM audit_pending ORDER BY id LIMIT ${limit}
-    ) p`;
+    ) p
+    ORDER BY p.id`;
   const assigned = new Map<bigint, bigint>();
   const head = pending[0];
   if (!head) return assigned;
   // Les identifiants pris dans l'ordre croissant, attribués dans l'ordre de la file.
   const ids = pending.map((row) => BigInt(row.event_id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  pending.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   let prevHash = head.head_hash ?? GENESIS_HASH;
   const links = pending.map((row, index) => {
     const id = ids[index]!;
