@@ -19,7 +19,7 @@ export function findVisibleSignalement(prisma: PrismaClient | Tx, viewer: Viewer
 }
 
 /** Les codes des deux organisations d'un signalement, que la transmission fige dans son empreinte. */
-const ORGANIZATION_CODES = { administration: { select: { code: true } }, parquet: { select: { code: true } } } satisfies Prisma.SignalementInclude;
+const ORGANIZATION_CODES = { administration: { select: { code: true } }, parquet: { select: { id: true, code: true } } } satisfies Prisma.SignalementInclude;
 export type SignalementWithCodes = Prisma.SignalementGetPayload<{ include: typeof ORGANIZATION_CODES }>;
 
 /** Comme findVisibleSignalement, avec les codes de ses organisations, dans la même requête. */
@@ -164,13 +164,13 @@ export async function deleteDraft(prisma: PrismaClient, viewer: Viewer, current:
 export async function transmit(prisma: PrismaClient, viewer: Viewer, current: SignalementWithCodes, query: SignalementQuery) {
   assertTransition('transmit', current.status);
   const { parquet, administration } = current;
-  if (!current.parquetId || !parquet) {
+  if (!parquet) {
     throw new BadUserInputError([{ field: 'parquetCode', message: 'Parquet destinataire : à choisir avant la transmission.' }]);
   }
   const { written, reread } = returning(query);
   return prisma.$transaction(async (tx) => {
     const transmittedAt = new Date();
-    const reference = await issueReference(tx, { id: current.parquetId!, code: parquet.code }, transmittedAt);
+    const reference = await issueReference(tx, parquet, transmittedAt);
     const hash = contentHash(
       frozenContent(current, { reference, transmittedAt, administrationCode: administration.code, parquetCode: parquet.code }),
     );
