@@ -89,6 +89,21 @@ describe('journal d’audit', () => {
     expect(await verifyAuditChain(t.prisma)).toEqual({ ok: true, count: 5, redacted: 0 });
   });
 
+  it('une consultation par identifiant, par référence ou par node consigne les organisations du signalement, que la réponse ne demande pas', async () => {
+    const w = await createWorld(t);
+    const id = await createDraft(w.agent, w.parquet.code);
+    const reference = await transmitDraft(w.agent, id);
+    await gqlOk(w.clerk, `query($id: ID!) { signalement(id: $id) { title } }`, { id });
+    await gqlOk(w.clerk, `query($reference: String!) { signalementByReference(reference: $reference) { reference } }`, { reference });
+    await gqlOk(w.clerk, `query($id: ID!) { node(id: $id) { id } }`, { id });
+
+    const views = (await auditRows()).filter((row) => row.action === 'SIGNALEMENT_VIEWED');
+    expect(views).toHaveLength(3);
+    for (const view of views) {
+      expect(view).toMatchObject({ actorId: w.clerk.user.id, signalementId: uuidOf(id), administrationId: w.administration.id, parquetId: w.parquet.id });
+    }
+  });
+
   it('la base refuse de modifier ou de supprimer un événement', async () => {
     const w = await createWorld(t);
     await lifecycleWithRead(w);

@@ -28,6 +28,8 @@ export const RoleEnum = builder.enumType(Role, {
 export const OrganizationRef = builder.prismaNode('Organization', {
   description: 'Administration ou parquet.',
   id: { field: 'id' },
+  // Sélection explicite, comme Signalement : `administration { name }` ne lit que le nom.
+  select: { id: true },
   fields: (t) => ({
     kind: t.expose('kind', { type: OrganizationKindEnum, description: 'Nature de l’organisation.' }),
     code: t.exposeString('code', { description: 'Code court ; pour un parquet, celui qui figure dans la référence (ex. MELUN).' }),

@@ -256,6 +256,14 @@ export async function applyTransition(
 }
 
 /** Lecture du détail : consignée comme une écriture (règle des logiciels de parquet). */
+/**
+ * La sélection d'une réponse GraphQL, plus ce que `recordView` consigne du signalement lu (ses
+ * organisations) : le type Signalement ne lit que les colonnes que ses champs demandent.
+ */
+export function withViewScope<Query extends { select?: object | null }>(query: Query): Query {
+  return query.select ? { ...query, select: { ...query.select, administrationId: true, parquetId: true } } : query;
+}
+
 export async function recordView(prisma: PrismaClient, viewer: Viewer, signalement: Pick<Signalement, 'id' | 'administrationId' | 'parquetId'>): Promise<void> {
   await appendAuditEvent(prisma, {
     ...actorOf(viewer),

@@ -222,6 +222,9 @@ export const SignalementRef = builder.prismaNode('Signalement', {
   description: 'Signalement de l’article 40 du code de procédure pénale.',
   id: { field: 'id' },
   nullable: true,
+  // Sélection explicite : une page ne lit que les colonnes que ses champs demandent, pas l'exposé
+  // des faits, les personnes ni les listes de chaque ligne (bench/layers.ts).
+  select: { id: true },
   // Toute lecture par identifiant reste dans le périmètre du demandeur.
   findUnique: (id, context) => ({ id, AND: [context.viewer ? visibleWhere(context.viewer) : { id: { in: [] } }] }),
   fields: (t) => ({
