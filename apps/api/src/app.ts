@@ -58,6 +58,8 @@ export function buildApp(deps: AppDeps): App {
     // Les erreurs inattendues restent masquées ; seules nos erreurs (avec un code) passent.
     maskedErrors: { errorMessage: 'Erreur interne : l’opération n’a pas abouti. Réessayez ; si le problème persiste, signalez-le.' },
     plugins: [...securityPlugins(deps.env, deps.rateLimits), useJournalSignal(deps.realtime)],
+    // La taille des corps est bornée par security/request.ts (100 Ko, PAYLOAD_TOO_LARGE).
+    maxRequestBodySize: false,
     // Seule l'application web (WEB_ORIGINS) peut appeler l'API depuis un navigateur avec ses cookies.
     cors: corsPolicy(deps.env.WEB_ORIGINS),
     // En HTTP le jeton vient de l'en-tête Authorization, sinon du cookie de session (navigateurs) ;

@@ -7,8 +7,9 @@ import { MAX_BODY_BYTES } from './limits.js';
  * Avant l'analyse du document, deux contrôles sur la requête HTTP elle-même :
  * - la taille du corps : refusée (413, PAYLOAD_TOO_LARGE) d'après Content-Length quand il est
  *   donné, sinon en comptant les octets à mesure qu'ils arrivent (corps envoyé par morceaux) : rien
- *   au-delà de la limite n'est lu ni gardé en mémoire. Même mécanique que `maxRequestBodySize` de
- *   Yoga (dont la limite, 25 Mo, reste en second rideau), avec notre code et notre message ;
+ *   au-delà de la limite n'est lu ni gardé en mémoire. C'est la mécanique de `maxRequestBodySize`
+ *   de Yoga, avec notre limite, notre code et notre message : celle de Yoga est coupée (app.ts),
+ *   elle aurait recopié chaque corps une seconde fois pour une limite plus haute ;
  * - une requête que Yoga ne sait pas lire sans lever d'exception (par exemple `variables` ou
  *   `extensions` d'un GET qui ne sont pas du JSON) : 400 BAD_REQUEST au lieu d'une erreur interne.
  */
@@ -16,12 +17,15 @@ export function useRequestLimits(maxBytes = MAX_BODY_BYTES): Plugin {
   return {
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
       const contentLength = request.headers.get('content-length');
-      if (contentLength !== null && /^\d+$/.test(contentLength) && Number(contentLength) > maxBytes) throw new PayloadTooLargeError();
+      const declared = contentLength !== null && /^\d+$/.test(contentLength);
+      if (declared && Number(contentLength) > maxBytes) throw new PayloadTooLargeError();
       if (!requestParser) return;
       const parse = requestParser;
       setRequestParser(async (original) => {
         try {
-          return await parse(original.body ? limitBody(original, maxBytes, fetchAPI) : original);
+          // Un corps annoncé par Content-Length n'en dépasse pas la longueur (le serveur HTTP de Node
+          // n'en lit pas plus) : déjà vérifié, il est lu tel quel. Sans lui, il est compté en chemin.
+          return await parse(original.body && !declared ? limitBody(original, maxBytes, fetchAPI) : original);
         } catch (error) {
           if (error instanceof GraphQLError) throw error;
           throw new MalformedRequestError();
