@@ -9,8 +9,15 @@ import { NulCharacterError } from './errors.js';
  * texte, et l'écriture échouait en erreur interne (trouvé par le fuzz).
  */
 export function useNoNulCharacter(): Plugin {
+  // Yoga rend le même document analysé pour le même texte : ses littéraux ne sont parcourus qu'une fois.
+  const literals = new WeakMap<DocumentNode, FieldIssue[]>();
+  const literalIssuesOf = (document: DocumentNode) => {
+    let issues = literals.get(document);
+    if (!issues) literals.set(document, (issues = literalIssues(document)));
+    return issues;
+  };
   const refuse = (document: DocumentNode, variables: unknown) => {
-    const issues = [...literalIssues(document), ...valueIssues(variables, [])];
+    const issues = [...literalIssuesOf(document), ...valueIssues(variables, [])];
     return issues.length > 0 ? { errors: [new NulCharacterError(issues)] } : null;
   };
   return {
