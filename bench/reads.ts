@@ -32,8 +32,8 @@ import { closedLoop, formatErrors, type LoadResult } from './lib/load.js';
 import { describeMachine, formatMachine, LoadMonitor, processCpuSeconds } from './lib/machine.js';
 import { freePort, launch, REPO, startApi } from './lib/processes.js';
 import { rawRecordView } from './lib/raw-audit.js';
+import { apiReads, openReaders } from './lib/readers.js';
 import {
-  API_QUERIES,
   INBOX_STATUSES,
   POSTGRAPHILE_QUERIES,
   SCENARIO_LABELS,
@@ -48,7 +48,6 @@ import {
 } from './lib/read-queries.js';
 import { saveResults, verdict, type Check } from './lib/report.js';
 import { ms, num, sleep, summarize, table } from './lib/stats.js';
-import { hashToken, newSessionToken } from '../apps/api/src/domains/auth/sessions.js';
 
 const options = readFlags('Banc des lectures à l’échelle (API contre SQL brut et PostGraphile).', {
   duration: 20,
@@ -64,12 +63,6 @@ const options = readFlags('Banc des lectures à l’échelle (API contre SQL bru
 });
 
 type System = 'sql' | 'api' | 'postgraphile';
-
-interface Sampled {
-  token: string;
-  userId: string;
-  organizationId: string;
-}
 
 async function main() {
   const machine = await describeMachine('postgresql://postgres@127.0.0.1:5432/postgres');
@@ -88,34 +81,9 @@ async function main() {
   console.info(`base ${options.database} : ${num(Number(volume.rows[0]!.n))} signalements`);
 
   // ——— Qui lit : des membres de parquets et des agents d'administrations, tirés au hasard ———
-  const openSessions = async (roles: string[]): Promise<Sampled[]> => {
-    const { rows } = await pool.query<{ id: string; organization_id: string }>(
-      `SELECT id, organization_id FROM app_user WHERE role = ANY($1::"Role"[]) ORDER BY random() LIMIT $2`,
-      [roles, options.users],
-    );
-    const tokens = rows.map(() => newSessionToken());
-    await pool.query(
-      `INSERT INTO session (id, token_hash, user_id, created_at, expires_at)
-       SELECT gen_random_uuid(), h, u, now() - interval '1 minute', now() + interval '12 hours' FROM unnest($1::text[], $2::uuid[]) AS t(h, u)`,
-      [tokens.map(hashToken), rows.map((r) => r.id)],
-    );
-    return rows.map((row, i) => ({ token: tokens[i]!, userId: row.id, organizationId: row.organization_id }));
-  };
-  const parquetStaff = await openSessions(['CLERK', 'PROSECUTOR', 'HEAD']);
-  const agents = await openSessions(['AGENT', 'MANAGER']);
-  const sampleReferences = await pool.query<{ parquet_id: string; reference: string }>(
-    `SELECT parquet_id, reference FROM signalement TABLESAMPLE SYSTEM (2) WHERE reference IS NOT NULL`,
-  );
-  const referencesByParquet = new Map<string, string[]>();
-  for (const row of sampleReferences.rows) referencesByParquet.set(row.parquet_id, [...(referencesByParquet.get(row.parquet_id) ?? []), row.reference]);
-  const staffWithReferences = parquetStaff.filter((s) => referencesByParquet.has(s.organizationId));
-  console.info(`${parquetStaff.length} membres de parquets, ${agents.length} agents ; ${num(sampleReferences.rowCount ?? 0)} références tirées`);
-
-  const pick = <T>(list: T[]): T => list[Math.floor(Math.random() * list.length)]!;
-  const referenceFor = () => {
-    const viewer = pick(staffWithReferences);
-    return { viewer, reference: pick(referencesByParquet.get(viewer.organizationId)!) };
-  };
+  const readers = await openReaders(pool, options.users);
+  const { parquetStaff, agents, pick, referenceFor } = readers;
+  console.info(`${parquetStaff.length} membres de parquets, ${agents.length} agents ; ${num(readers.references)} références tirées`);
 
   // ——— Les trois voies ———
   const api = systems.includes('api') ? await startApi({ databaseUrl: url }) : null;
@@ -141,15 +109,7 @@ async function main() {
   };
 
   const operations: Record<System, Record<Scenario, () => Promise<unknown>>> = {
-    api: {
-      urgentQueue: () => gql(api!.url, pick(parquetStaff).token, API_QUERIES.urgentQueue, {}, http),
-      inbox: () => gql(api!.url, pick(parquetStaff).token, API_QUERIES.inbox, { first: 20, filter: { status: INBOX_STATUSES } }, http),
-      byReference: () => {
-        const { viewer, reference } = referenceFor();
-        return gql(api!.url, viewer.token, API_QUERIES.byReference, { reference }, http);
-      },
-      administrationList: () => gql(api!.url, pick(agents).token, API_QUERIES.administrationList, { first: 20 }, http),
-    },
+    api: api ? apiReads(api.url, readers, http) : ({} as Record<Scenario, () => Promise<unknown>>),
     sql: {
       urgentQueue: async () => {
         const viewer = await sqlViewer(pick(parquetStaff).token);
@@ -217,7 +177,7 @@ async function main() {
   await api?.stop();
   await postgraphile?.stop();
   await sqlPool.end();
-  await pool.query(`DELETE FROM session WHERE token_hash = ANY($1::text[])`, [[...parquetStaff, ...agents].map((s) => hashToken(s.token))]);
+  await readers.close();
   await pool.end();
   const loadReport = monitor.stop();
 

@@ -152,12 +152,14 @@ export async function startApi(options: {
   env?: NodeJS.ProcessEnv;
   /** Options de Node (ex. `--cpu-prof` pour profiler l'API). */
   nodeArgs?: string[];
+  /** Copie du dépôt dont lancer l'API (une autre révision : reads-compare.ts) ; par défaut celle-ci. */
+  repo?: string;
 }): Promise<ApiProcess> {
   const port = options.port ?? (await freePort());
   // BENCH_API_NODE_ARGS : options de Node ajoutées à chaque instance (ex. « --cpu-prof --cpu-prof-dir=/tmp/profils »).
   const extra = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const managed = launch(process.execPath, [...extra, ...(options.nodeArgs ?? []), ...apiStartArgs()], {
-    cwd: path.join(REPO, 'apps/api'),
+    cwd: path.join(options.repo ?? REPO, 'apps/api'),
     env: { ...BENCH_API_ENV, ...options.env, DATABASE_URL: options.databaseUrl, PORT: String(port), REDIS_URL: options.redisUrl },
   });
   await waitForOutput(managed, /écoute sur/, 60_000, `API (port ${port})`);
