@@ -22,7 +22,7 @@
  * BENCH_API_NODE_OPTIONS y ajoute des options (NODE_OPTIONS) pour des essais de réglage.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomFillSync } from 'node:crypto';
+import { createHash, randomBytes, randomFillSync } from 'node:crypto';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -68,6 +68,7 @@ async function main() {
     const apiEnv: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: 'production',
+      WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
       DATABASE_URL: databaseUrl,
       PORT: String(apiPort),
       HOST: '127.0.0.1',

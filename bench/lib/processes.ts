@@ -1,4 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -138,6 +139,8 @@ export const BENCH_API_ENV: NodeJS.ProcessEnv = {
   RATE_LIMIT_PER_MINUTE_IP: '100000000',
   RATE_LIMIT_PER_MINUTE_USER: '100000000',
   RATE_LIMIT_PER_MINUTE_TOKEN: '100000000',
+  // La production exige une clé pour les secrets de webhooks ; une par lancement, commune à ses instances.
+  WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
 };
 
 /**

@@ -1,10 +1,14 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_RETENTION_POLICY, parseRetentionPolicy } from './domains/retention/policy.js';
+import { parseSecretKey } from './domains/webhooks/secret-box.js';
 import { DEFAULT_EXECUTION_TIMEOUT_MS } from './security/limits.js';
 
 /** Les origines de l'application web en développement (Next.js sur le port 3000). */
 export const DEFAULT_WEB_ORIGINS = 'http://127.0.0.1:3000,http://localhost:3000';
+
+/** Une clé de 32 octets en base64. */
+const secretKey = z.string().refine((value) => parseSecretKey(value) !== null, 'clé de 32 octets en base64 attendue (openssl rand -base64 32).');
 
 /** Variables d'environnement, lues et vérifiées une seule fois au démarrage. */
 const schema = z.object({
@@ -129,6 +133,13 @@ const schema = z.object({
   WEBHOOK_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(10),
   /** Relecture du journal et de la file des livraisons de webhooks. */
   WEBHOOK_POLL_MS: z.coerce.number().int().positive().default(1000),
+  /**
+   * Clé de chiffrement des secrets de webhooks en base (32 octets en base64 : `openssl rand -base64 32`),
+   * la même pour toutes les instances ; obligatoire en production (domains/webhooks/secret-box.ts).
+   */
+  WEBHOOK_SECRET_KEY: secretKey.optional(),
+  /** La clé précédente, pendant un changement de clé : les secrets sont rechiffrés au démarrage. */
+  WEBHOOK_SECRET_KEY_PREVIOUS: secretKey.optional(),
   /** `true`/`false` : forcer ou couper les livraisons de webhooks (par défaut, avec DATABASE_URL et hors NODE_ENV=test). */
   WEBHOOK_DELIVERIES: z
     .enum(['true', 'false'])

@@ -8,6 +8,7 @@ import { startAbandonedWriteSweeper } from './domains/pieces/storage.js';
 import { notificationsEnabled, startNotifications, type Notifications } from './domains/notifications/index.js';
 import { createDevEmailRoutes } from './domains/notifications/dev-page.js';
 import { startWebhooks, webhooksEnabled, type Webhooks } from './domains/webhooks/index.js';
+import { sealStoredWebhookSecrets, webhookSecretBox } from './domains/webhooks/secret-box.js';
 import type { Env } from './env.js';
 import { startEscalation } from './realtime/escalation.js';
 import { createRealtime, type Realtime } from './realtime/index.js';
@@ -33,6 +34,12 @@ export interface ApiServer {
  * port et le même chemin, diffuseur temps réel et escalade des urgents. `PORT=0` choisit un port libre.
  */
 export async function startApiServer(prisma: PrismaClient, env: Env): Promise<ApiServer> {
+  // Les secrets de webhooks encore en clair, ou chiffrés avec la clé précédente, le sont avec la clé courante.
+  const secrets = await sealStoredWebhookSecrets(prisma, webhookSecretBox(env));
+  if (secrets.sealed > 0) console.info(`[webhooks] ${secrets.sealed} secret(s) chiffré(s) avec la clé courante`);
+  if (secrets.unreadable > 0) {
+    console.warn(`[webhooks] ${secrets.unreadable} secret(s) illisible(s) avec WEBHOOK_SECRET_KEY et WEBHOOK_SECRET_KEY_PREVIOUS : leurs livraisons échoueront`);
+  }
   const realtime = createRealtime(prisma, { redisUrl: env.REDIS_URL, pollIntervalMs: env.EVENT_POLL_MS });
   await realtime.hub.start();
   // Limites de débit (par adresse ici, par utilisateur dans Yoga), partagées par Redis s'il est configuré.

@@ -1,11 +1,17 @@
 import { createPrismaClient, migrateDatabase, startEmbeddedDatabase } from '@infoparquet/db';
 import { seedDemoData } from './demo/seed.js';
+import { missingProductionSecretKey } from './domains/webhooks/secret-box.js';
 import { readEnv } from './env.js';
 import { startApiServer } from './http-server.js';
 
 /** Démarre l'API : base (embarquée si DATABASE_URL est absent), migrations, démo, écoute. */
 async function main() {
   const env = readEnv();
+  if (missingProductionSecretKey(env)) {
+    throw new Error(
+      'Configuration invalide : WEBHOOK_SECRET_KEY est obligatoire en production (clé de 32 octets en base64, la même pour toutes les instances : openssl rand -base64 32).',
+    );
+  }
   let databaseUrl = env.DATABASE_URL;
   let embedded: Awaited<ReturnType<typeof startEmbeddedDatabase>> | undefined;
   if (!databaseUrl) {

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createSecretBox } from '../src/domains/webhooks/secret-box.js';
 import { deliverWebhook } from '../src/domains/webhooks/sender.js';
 import { verifySignature } from '../src/domains/webhooks/signature.js';
-import { asUser, createDraft, createWorld, errorCode, setupIntegration, transmitDraft, uuidOf, type Actor } from './helpers.js';
+import { asUser, createDraft, createWorld, errorCode, runApiScript, setupIntegration, transmitDraft, uuidOf, type Actor } from './helpers.js';
 import { overHttp, startInstance, until } from './realtime-helpers.js';
 
 const t = setupIntegration();
@@ -118,6 +120,10 @@ describe('webhooks : enregistrement et gestion', () => {
     const journal = await t.prisma.auditEvent.findMany({ where: { action: 'WEBHOOK_REGISTERED' } });
     expect(journal).toHaveLength(2);
     expect(JSON.stringify(journal.map((event) => event.after))).not.toContain(registered.secret);
+    // La base n'en garde que la version chiffrée.
+    const stored = await t.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: uuidOf(registered.webhook.id) } });
+    expect(stored.secret).not.toContain(registered.secret.slice('whsec_'.length));
+    expect(stored.secret).toMatch(/^v1\./);
   });
 
   it('refuse les adresses internes (SSRF) et http, avec BAD_USER_INPUT et un message en français', async () => {
@@ -220,6 +226,49 @@ describe('webhooks : livraisons, sur un vrai serveur et un vrai destinataire', (
     expect(await t.prisma.webhookDelivery.findFirstOrThrow()).toMatchObject({ status: 'SUCCEEDED', attempts: 3, lastStatusCode: 200, lastError: null });
     expect(await t.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: uuidOf(webhook.id) } })).toMatchObject({ active: true, consecutiveFailures: 0 });
   });
+
+  it('changement de clé : au démarrage, les secrets (même ceux restés en clair) sont rechiffrés et signent toujours ; une clé perdue fait échouer la livraison avec l’erreur', async () => {
+    const newSecretKey = () => randomBytes(32).toString('base64');
+    const [oldKey, newKey, lostKey] = [newSecretKey(), newSecretKey(), newSecretKey()] as const;
+    const before = await webhooksInstance({ WEBHOOK_SECRET_KEY: oldKey });
+    const w = await createWorld(t);
+    const receiver = await startReceiver();
+    const legacyReceiver = await startReceiver();
+    const { secret } = await register(overHttp(before, w).manager, receiver.url);
+    const legacy = await register(overHttp(before, w).manager, legacyReceiver.url);
+    // Une adresse enregistrée avant le chiffrement : son secret est en clair en base.
+    await t.prisma.webhookEndpoint.update({ where: { id: uuidOf(legacy.webhook.id) }, data: { secret: legacy.secret } });
+    await before.close();
+
+    const after = await webhooksInstance({ WEBHOOK_SECRET_KEY: newKey, WEBHOOK_SECRET_KEY_PREVIOUS: oldKey });
+    const stored = await t.prisma.webhookEndpoint.findMany({ select: { secret: true } });
+    const current = createSecretBox(Buffer.from(newKey, 'base64'));
+    expect(stored.map((endpoint) => current.isCurrent(endpoint.secret))).toEqual([true, true]);
+    expect(JSON.stringify(stored)).not.toContain(legacy.secret);
+    await transmitDraft(overHttp(after, w).agent, await createDraft(overHttp(after, w).agent, w.parquet.code));
+    await Promise.all([waitForRequests(receiver, 1), waitForRequests(legacyReceiver, 1)]);
+    for (const [request, key] of [[receiver.requests[0]!, secret], [legacyReceiver.requests[0]!, legacy.secret]] as const) {
+      expect(verifySignature(key, { signature: header(request, 'X-InfoParquet-Signature'), timestamp: header(request, 'X-InfoParquet-Timestamp') }, request.body)).toBe(true);
+    }
+    await after.close();
+
+    // Une instance qui n'a plus la clé : rien ne part, l'erreur est notée et la livraison réessayée.
+    const lost = await webhooksInstance({ WEBHOOK_SECRET_KEY: lostKey });
+    await transmitDraft(overHttp(lost, w).agent, await createDraft(overHttp(lost, w).agent, w.parquet.code));
+    for (const started = Date.now(); (await t.prisma.webhookDelivery.count({ where: { lastError: { contains: 'clé inconnue' } } })) < 2; await sleep(50)) {
+      if (Date.now() - started > 5000) throw new Error('Les deux livraisons n’ont pas échoué sur la clé inconnue.');
+    }
+    expect(receiver.requests).toHaveLength(1);
+    expect(legacyReceiver.requests).toHaveLength(1);
+    expect(await t.prisma.webhookDelivery.count({ where: { status: 'PENDING', lastError: { contains: 'WEBHOOK_SECRET_KEY' } } })).toBe(2);
+  });
+
+  it('la production refuse de démarrer sans WEBHOOK_SECRET_KEY, avec un message qui dit quoi faire', async () => {
+    const run = await runApiScript('src/server.ts', [], { NODE_ENV: 'production', PORT: '0', SEED_DEMO_DATA: 'false' });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('WEBHOOK_SECRET_KEY est obligatoire en production');
+    expect(run.stderr).toContain('openssl rand -base64 32');
+  }, 30_000);
 
   it('la file est en base : arrêté pendant que le destinataire est injoignable, un nouveau serveur livre tout', async () => {
     const down = await startReceiver();

@@ -3,11 +3,20 @@ import type { Env } from '../../env.js';
 import { startJournalWorker, type JournalWorker } from '../../lib/journal-worker.js';
 import type { Realtime } from '../../realtime/index.js';
 import { dispatchWebhooks } from './dispatcher.js';
+import { webhookSecretBox } from './secret-box.js';
 import { sendDueWebhooks } from './sender.js';
 
 export type WebhooksEnv = Pick<
   Env,
-  'NODE_ENV' | 'APP_URL' | 'WEBHOOK_ALLOWED_HOSTS' | 'WEBHOOK_RETRY_BASE_MS' | 'WEBHOOK_MAX_FAILURES' | 'WEBHOOK_POLL_MS' | 'WEBHOOK_DELIVERIES'
+  | 'NODE_ENV'
+  | 'APP_URL'
+  | 'WEBHOOK_ALLOWED_HOSTS'
+  | 'WEBHOOK_RETRY_BASE_MS'
+  | 'WEBHOOK_MAX_FAILURES'
+  | 'WEBHOOK_POLL_MS'
+  | 'WEBHOOK_DELIVERIES'
+  | 'WEBHOOK_SECRET_KEY'
+  | 'WEBHOOK_SECRET_KEY_PREVIOUS'
 >;
 
 /**
@@ -34,6 +43,7 @@ export function startWebhooks(prisma: PrismaClient, env: WebhooksEnv, realtime?:
     maxFailures: env.WEBHOOK_MAX_FAILURES,
     allowedHosts: env.WEBHOOK_ALLOWED_HOSTS,
     appUrl: env.APP_URL,
+    secrets: webhookSecretBox(env),
   };
   async function turn() {
     await dispatchWebhooks(prisma);

@@ -7,6 +7,7 @@ import type { Viewer } from '../auth/sessions.js';
 import { PAGE_MAX } from '../../lib/pagination.js';
 import { readFeed } from '../feed/repository.js';
 import { lockWebhookCursor, webhookPayload } from './dispatcher.js';
+import type { SecretBox } from './secret-box.js';
 import { newWebhookSecret } from './signature.js';
 
 /** Limites des webhooks (docs/API.md). */
@@ -52,11 +53,15 @@ export async function findOwnWebhook(prisma: PrismaClient, viewer: Viewer, id: s
   return endpoint;
 }
 
-/** Enregistre une adresse (déjà vérifiée) ; rend son identifiant et son secret, montré cette seule fois. */
+/**
+ * Enregistre une adresse (déjà vérifiée) ; rend son identifiant et son secret, montré cette seule
+ * fois. La base n'en garde que la version chiffrée (secret-box.ts).
+ */
 export async function registerWebhook(
   prisma: PrismaClient,
   viewer: Viewer,
   input: { url: string; events: SignalementEventKind[]; description: string | null },
+  secrets: SecretBox,
 ): Promise<{ id: string; secret: string }> {
   const secret = newWebhookSecret();
   const id = await prisma.$transaction(async (tx) => {
@@ -69,7 +74,7 @@ export async function registerWebhook(
     // Le répartiteur a sa position avant que l'adresse existe : aucun événement postérieur ne lui échappe.
     await lockWebhookCursor(tx);
     const created = await tx.webhookEndpoint.create({
-      data: { organizationId: viewer.organizationId, url: input.url, events: input.events, description: input.description, secret, createdById: viewer.userId },
+      data: { organizationId: viewer.organizationId, url: input.url, events: input.events, description: input.description, secret: secrets.seal(secret), createdById: viewer.userId },
     });
     await appendAuditEvent(tx, { ...auditScope(viewer, created.id), action: 'WEBHOOK_REGISTERED', after: { url: input.url, events: input.events, description: input.description } });
     return created.id;

@@ -9,6 +9,7 @@ import { API_TOKEN_MANAGERS } from '../api-tokens/permissions.js';
 import { parseFeedCursor } from '../feed/repository.js';
 import { checkWebhookUrl } from './address-policy.js';
 import { deleteWebhook, enableWebhook, findOwnWebhook, registerWebhook, replayWebhookDeliveries, webhookInputSchema, WEBHOOK_LIMITS } from './repository.js';
+import { webhookSecretBox } from './secret-box.js';
 
 /**
  * Les webhooks d'une organisation : une adresse HTTPS qui reçoit, signés, les événements choisis
@@ -128,7 +129,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, context) => {
       const { events, description } = validate(webhookInputSchema, { events: args.input.events, description: args.input.description }, 'input');
       const url = await checkWebhookUrl(args.input.url, context.env.WEBHOOK_ALLOWED_HOSTS);
-      return registerWebhook(context.prisma, context.viewer!, { url, events, description });
+      return registerWebhook(context.prisma, context.viewer!, { url, events, description }, webhookSecretBox(context.env));
     },
   }),
   deleteWebhook: t.id({

@@ -6,6 +6,7 @@ import { appendChainedAuditEvent } from '../audit/chain.js';
 import { guardedLookup, isAllowedHost, isForbiddenAddress, literalAddress } from './address-policy.js';
 import type { WebhookPayload } from './dispatcher.js';
 import { disabledWebhookEmail } from './emails.js';
+import type { SecretBox } from './secret-box.js';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from './signature.js';
 
 /**
@@ -39,6 +40,8 @@ export interface WebhookSenderOptions {
   leaseMs?: number;
   /** Adresses servies en parallèle par tour. */
   batchSize?: number;
+  /** Déchiffre le secret de signature de chaque adresse (secret-box.ts). */
+  secrets: Pick<SecretBox, 'open'>;
 }
 
 export const WEBHOOK_TIMEOUT_MS = 10_000;
@@ -51,6 +54,7 @@ interface Claimed {
   id: string;
   endpoint_id: string;
   url: string;
+  /** Chiffré, tel qu'en base. */
   secret: string;
   event: string;
   payload: WebhookPayload;
@@ -211,6 +215,17 @@ export interface WebhookSendResult {
 }
 
 /** Envoie tout ce qui est dû ; rend le nombre de livraisons réussies, refusées, et d'adresses désactivées. */
+/** Déchiffre le secret puis envoie ; un secret illisible (clé inconnue, valeur altérée) est un échec de la livraison, noté et réessayé. */
+function deliverSealed(delivery: Claimed, options: WebhookSenderOptions): Promise<DeliveryOutcome> {
+  let secret: string;
+  try {
+    secret = options.secrets.open(delivery.secret);
+  } catch (error) {
+    return Promise.resolve({ ok: false, status: null, error: (error as Error).message });
+  }
+  return deliverWebhook({ ...delivery, secret }, options);
+}
+
 export async function sendDueWebhooks(prisma: PrismaClient, options: WebhookSenderOptions): Promise<WebhookSendResult> {
   const result: WebhookSendResult = { delivered: 0, failed: 0, disabled: 0 };
   const limit = options.batchSize ?? BATCH;
@@ -219,7 +234,7 @@ export async function sendDueWebhooks(prisma: PrismaClient, options: WebhookSend
     if (claimed.length === 0) return result;
     await Promise.all(
       claimed.map(async (delivery) => {
-        const outcome = await deliverWebhook(delivery, options);
+        const outcome = await deliverSealed(delivery, options);
         if (outcome.ok) {
           result.delivered += 1;
           await recordSuccess(prisma, delivery, outcome.status);
