@@ -214,7 +214,6 @@ export interface WebhookSendResult {
   disabled: number;
 }
 
-/** Envoie tout ce qui est dû ; rend le nombre de livraisons réussies, refusées, et d'adresses désactivées. */
 /** Déchiffre le secret puis envoie ; un secret illisible (clé inconnue, valeur altérée) est un échec de la livraison, noté et réessayé. */
 function deliverSealed(delivery: Claimed, options: WebhookSenderOptions): Promise<DeliveryOutcome> {
   let secret: string;
@@ -226,6 +225,7 @@ function deliverSealed(delivery: Claimed, options: WebhookSenderOptions): Promis
   return deliverWebhook({ ...delivery, secret }, options);
 }
 
+/** Envoie tout ce qui est dû ; rend le nombre de livraisons réussies, refusées, et d'adresses désactivées. */
 export async function sendDueWebhooks(prisma: PrismaClient, options: WebhookSenderOptions): Promise<WebhookSendResult> {
   const result: WebhookSendResult = { delivered: 0, failed: 0, disabled: 0 };
   const limit = options.batchSize ?? BATCH;
