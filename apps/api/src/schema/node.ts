@@ -5,7 +5,7 @@ import { builder } from '../builder.js';
 import { UUID } from '../lib/global-id.js';
 import { OrganizationRef, UserRef } from '../domains/organizations/schema.js';
 import { visibleWhere } from '../domains/signalements/permissions.js';
-import { recordView, withViewScope } from '../domains/signalements/repository.js';
+import { recordView } from '../domains/signalements/repository.js';
 import { SignalementRef } from '../domains/signalements/schema.js';
 
 
@@ -34,7 +34,7 @@ builder.queryField('node', (t) =>
       switch (decoded.typename) {
         case 'Signalement': {
           const signalement = await context.prisma.signalement.findFirst({
-            ...withViewScope(query),
+            ...query,
             where: { AND: [{ id: decoded.id }, visibleWhere(viewer)] },
           });
           if (!signalement) return null;

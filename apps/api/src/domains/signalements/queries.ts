@@ -8,7 +8,7 @@ import { internalId } from '../../lib/global-id.js';
 import { checkPageSize, PAGE_MAX } from '../../lib/pagination.js';
 import { validate } from '../../lib/validate.js';
 import { ROLES_FOR, visibleWhere } from './permissions.js';
-import { recordView, withViewScope } from './repository.js';
+import { recordView } from './repository.js';
 import { SignalementRef, SignalementStatusEnum } from './schema.js';
 
 const SignalementFilter = builder.inputType('SignalementFilter', {
@@ -97,7 +97,7 @@ builder.queryFields((t) => ({
       const viewer = context.viewer!;
       const id = internalId(args.id, 'Signalement');
       const signalement = id
-        ? await context.prisma.signalement.findFirst({ ...withViewScope(query), where: { AND: [{ id }, visibleWhere(viewer)] } })
+        ? await context.prisma.signalement.findFirst({ ...query, where: { AND: [{ id }, visibleWhere(viewer)] } })
         : null;
       if (!signalement) throw new NotFoundError();
       await recordView(context.prisma, viewer, signalement);
@@ -113,7 +113,7 @@ builder.queryFields((t) => ({
     resolve: async (query, _root, args, context) => {
       const viewer = context.viewer!;
       const reference = validate(procedureReference, args.reference, 'reference');
-      const signalement = await context.prisma.signalement.findFirst({ ...withViewScope(query), where: { AND: [{ reference }, visibleWhere(viewer)] } });
+      const signalement = await context.prisma.signalement.findFirst({ ...query, where: { AND: [{ reference }, visibleWhere(viewer)] } });
       if (!signalement) throw new NotFoundError();
       await recordView(context.prisma, viewer, signalement);
       return signalement;

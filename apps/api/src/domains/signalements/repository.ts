@@ -255,14 +255,6 @@ export async function applyTransition(
   });
 }
 
-/**
- * La sélection d'une réponse GraphQL, plus ce que `recordView` consigne du signalement lu (ses
- * organisations) : le type Signalement ne lit que les colonnes que ses champs demandent.
- */
-export function withViewScope<Query extends { select?: object | null }>(query: Query): Query {
-  return query.select ? { ...query, select: { ...query.select, administrationId: true, parquetId: true } } : query;
-}
-
 /** Lecture du détail : consignée comme une écriture (règle des logiciels de parquet). */
 export async function recordView(prisma: PrismaClient, viewer: Viewer, signalement: Pick<Signalement, 'id' | 'administrationId' | 'parquetId'>): Promise<void> {
   await appendAuditEvent(prisma, {

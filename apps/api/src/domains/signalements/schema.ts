@@ -223,8 +223,9 @@ export const SignalementRef = builder.prismaNode('Signalement', {
   id: { field: 'id' },
   nullable: true,
   // Sélection explicite : une page ne lit que les colonnes que ses champs demandent, pas l'exposé
-  // des faits, les personnes ni les listes de chaque ligne (bench/layers.ts).
-  select: { id: true },
+  // des faits, les personnes ni les listes de chaque ligne (bench/layers.ts). Les organisations du
+  // signalement sont toujours lues : une consultation les consigne au journal (recordView).
+  select: { id: true, administrationId: true, parquetId: true },
   // Toute lecture par identifiant reste dans le périmètre du demandeur.
   findUnique: (id, context) => ({ id, AND: [context.viewer ? visibleWhere(context.viewer) : { id: { in: [] } }] }),
   fields: (t) => ({
