@@ -73,8 +73,8 @@ function auditScope(signalement: Pick<Signalement, 'id' | 'administrationId' | '
   };
 }
 
-/** La sélection d'une requête GraphQL sur un signalement (Pothos) : `select` ou `include`. */
-type SignalementQuery = { select?: Record<string, unknown>; include?: Record<string, unknown> };
+/** La sélection d'une requête GraphQL sur un signalement (Pothos, le type est en sélection explicite). */
+type SignalementQuery = { select?: Record<string, unknown> };
 
 const SCALAR_FIELDS = new Set<string>(Object.values(Prisma.SignalementScalarFieldEnum));
 
@@ -85,7 +85,7 @@ const SCALAR_FIELDS = new Set<string>(Object.values(Prisma.SignalementScalarFiel
  * écritures (l'historique qu'elle vient d'ajouter, par exemple).
  */
 function returning(query: SignalementQuery) {
-  const scalarOnly = Object.keys(query.include ?? {}).length === 0 && Object.keys(query.select ?? {}).every((field) => SCALAR_FIELDS.has(field));
+  const scalarOnly = Object.keys(query.select ?? {}).every((field) => SCALAR_FIELDS.has(field));
   return {
     written: scalarOnly ? query : { select: { id: true } },
     reread: async <Row>(tx: Tx, id: string, written: Row) => (scalarOnly ? written : tx.signalement.findUniqueOrThrow({ ...query, where: { id } })),
