@@ -32,7 +32,7 @@ import { databaseExists, databaseUrl } from './lib/db.js';
 import { createAgent, gql } from './lib/http.js';
 import { describeMachine, formatMachine, LoadMonitor, processCpuSeconds } from './lib/machine.js';
 import { BENCH_API_ENV, startApi } from './lib/processes.js';
-import { API_QUERIES, INBOX_STATUSES, SCENARIO_LABELS, SQL_INBOX, SQL_INBOX_COUNT, SQL_URGENT, SQL_VIEWER } from './lib/read-queries.js';
+import { API_QUERIES, API_VARIABLES, INBOX_STATUSES, SCENARIO_LABELS, SQL_INBOX, SQL_INBOX_COUNT, SQL_URGENT, SQL_VIEWER } from './lib/read-queries.js';
 import { saveResults, verdict, type Check } from './lib/report.js';
 import { num, table } from './lib/stats.js';
 import { buildApp } from '../apps/api/src/app.js';
@@ -64,10 +64,6 @@ const LAYER_LABELS: Record<Layer, string> = {
 };
 type Scenario = 'inbox' | 'urgentQueue';
 const SCENARIOS: Scenario[] = ['inbox', 'urgentQueue'];
-const VARIABLES: Record<Scenario, Record<string, unknown>> = {
-  inbox: { first: 20, filter: { status: INBOX_STATUSES } },
-  urgentQueue: {},
-};
 
 async function main() {
   const machine = await describeMachine('postgresql://postgres@127.0.0.1:5432/postgres');
@@ -144,13 +140,13 @@ async function main() {
         scenario,
         async () => {
           const contextValue = await createContext({ prisma, env, realtime }, authorization);
-          graphqlResult(await execute({ schema, document: documents[scenario], variableValues: VARIABLES[scenario], contextValue }));
+          graphqlResult(await execute({ schema, document: documents[scenario], variableValues: API_VARIABLES[scenario], contextValue }));
         },
       ]),
     ) as Record<Scenario, () => Promise<unknown>>,
     yoga: Object.fromEntries(
       SCENARIOS.map((scenario) => {
-        const body = JSON.stringify({ query: API_QUERIES[scenario], variables: VARIABLES[scenario] });
+        const body = JSON.stringify({ query: API_QUERIES[scenario], variables: API_VARIABLES[scenario] });
         return [
           scenario,
           async () => {
@@ -160,7 +156,7 @@ async function main() {
         ];
       }),
     ) as Record<Scenario, () => Promise<unknown>>,
-    http: Object.fromEntries(SCENARIOS.map((scenario) => [scenario, () => gql(api.url, token, API_QUERIES[scenario], VARIABLES[scenario], agent)])) as Record<
+    http: Object.fromEntries(SCENARIOS.map((scenario) => [scenario, () => gql(api.url, token, API_QUERIES[scenario], API_VARIABLES[scenario], agent)])) as Record<
       Scenario,
       () => Promise<unknown>
     >,

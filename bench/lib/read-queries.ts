@@ -23,6 +23,12 @@ export const SIGNALEMENTS_PAGE = `query Signalements($first: Int!, $after: Strin
       pageInfo { hasNextPage endCursor }
     }
   }`;
+/** Les variables de ces documents, sauf la référence cherchée, tirée au hasard à chaque requête. */
+export const API_VARIABLES = {
+  urgentQueue: {},
+  inbox: { first: 20, filter: { status: INBOX_STATUSES } },
+  administrationList: { first: 20 },
+} satisfies Partial<Record<Scenario, Record<string, unknown>>>;
 export const API_QUERIES: Record<Scenario, string> = {
   urgentQueue: `query UrgentQueue { urgentQueue { id reference title urgencyReason urgencyDetail transmittedAt administration { name } } }`,
   inbox: SIGNALEMENTS_PAGE,

@@ -2,7 +2,7 @@ import type { Agent } from 'node:http';
 import type pg from 'pg';
 import { hashToken, newSessionToken } from '../../apps/api/src/domains/auth/sessions.js';
 import { gql } from './http.js';
-import { API_QUERIES, INBOX_STATUSES, type Scenario } from './read-queries.js';
+import { API_QUERIES, API_VARIABLES, type Scenario } from './read-queries.js';
 
 /** Un lecteur tiré au hasard dans la base, avec une session ouverte pour le banc. */
 export interface Reader {
@@ -69,12 +69,12 @@ export async function openReaders(pool: pg.Pool, perSide: number): Promise<Reade
 export function apiReads(url: string, readers: Readers, http: Agent): Record<Scenario, () => Promise<unknown>> {
   const { pick, parquetStaff, agents } = readers;
   return {
-    urgentQueue: () => gql(url, pick(parquetStaff).token, API_QUERIES.urgentQueue, {}, http),
-    inbox: () => gql(url, pick(parquetStaff).token, API_QUERIES.inbox, { first: 20, filter: { status: INBOX_STATUSES } }, http),
+    urgentQueue: () => gql(url, pick(parquetStaff).token, API_QUERIES.urgentQueue, API_VARIABLES.urgentQueue, http),
+    inbox: () => gql(url, pick(parquetStaff).token, API_QUERIES.inbox, API_VARIABLES.inbox, http),
     byReference: () => {
       const { viewer, reference } = readers.referenceFor();
       return gql(url, viewer.token, API_QUERIES.byReference, { reference }, http);
     },
-    administrationList: () => gql(url, pick(agents).token, API_QUERIES.administrationList, { first: 20 }, http),
+    administrationList: () => gql(url, pick(agents).token, API_QUERIES.administrationList, API_VARIABLES.administrationList, http),
   };
 }
