@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { execute, subscribe } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { PrismaClient } from '@infoparquet/db';
 import { createContext, type Context } from './context.js';
@@ -44,6 +45,18 @@ function useJournalSignal(realtime: Realtime): Plugin {
 }
 
 /**
+ * L'exécution de graphql-js au lieu de celle de Yoga (`normalizedExecutor` de
+ * @graphql-tools/executor), qui porte @defer et @stream, que ce schéma n'expose pas, et coûte
+ * davantage par champ (docs/PERFORMANCE.md, cinquième passage).
+ */
+function useGraphqlJsExecution(): Plugin {
+  return {
+    onExecute: ({ setExecuteFn }) => setExecuteFn(execute),
+    onSubscribe: ({ setSubscribeFn }) => setSubscribeFn(subscribe),
+  };
+}
+
+/**
  * L'application GraphQL, sans serveur : les tests l'appellent par `app.fetch`, `http-server.ts`
  * la branche sur un port avec les WebSockets. GraphiQL et l'introspection ne sont servis que hors
  * production (sauf GRAPHIQL, GRAPHQL_INTROSPECTION) ; les protections sont dans security/.
@@ -57,7 +70,7 @@ export function buildApp(deps: AppDeps): App {
     logging: deps.env.NODE_ENV === 'test' ? false : 'info',
     // Les erreurs inattendues restent masquées ; seules nos erreurs (avec un code) passent.
     maskedErrors: { errorMessage: 'Erreur interne : l’opération n’a pas abouti. Réessayez ; si le problème persiste, signalez-le.' },
-    plugins: [...securityPlugins(deps.env, deps.rateLimits), useJournalSignal(deps.realtime)],
+    plugins: [useGraphqlJsExecution(), ...securityPlugins(deps.env, deps.rateLimits), useJournalSignal(deps.realtime)],
     // La taille des corps est bornée par security/request.ts (100 Ko, PAYLOAD_TOO_LARGE).
     maxRequestBodySize: false,
     // Seule l'application web (WEB_ORIGINS) peut appeler l'API depuis un navigateur avec ses cookies.
