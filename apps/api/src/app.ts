@@ -6,6 +6,7 @@ import { createContext, type Context } from './context.js';
 import { graphqlUse } from './domains/api-tokens/operation.js';
 import { awaitChainedWrites } from './domains/audit/chain.js';
 import type { Env } from './env.js';
+import type { SessionCache } from './domains/auth/session-cache.js';
 import type { Realtime } from './realtime/index.js';
 import { schema } from './schema/index.js';
 import { corsPolicy } from './security/cors.js';
@@ -18,6 +19,8 @@ export interface AppDeps {
   realtime: Realtime;
   /** Limites de débit partagées (http-server.ts) ; sans elles, aucune (l'application des tests en mémoire). */
   rateLimits?: RateLimits | null;
+  /** Sessions gardées en mémoire (http-server.ts) ; sans elles, chaque requête relit la sienne en base. */
+  sessions?: SessionCache | null;
 }
 
 export type App = YogaServerInstance<{ connectionParams?: Record<string, unknown> }, Context>;

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '@infoparquet/db';
 import type { ClientInfo } from './domains/api-tokens/authenticate.js';
+import type { SessionCache } from './domains/auth/session-cache.js';
 import { bearerToken, findViewerByToken, type Viewer } from './domains/auth/sessions.js';
 import type { Env } from './env.js';
 import type { Realtime } from './realtime/index.js';
@@ -9,6 +10,7 @@ export interface Context {
   prisma: PrismaClient;
   env: Env;
   realtime: Realtime;
+  sessions?: SessionCache | null;
   /** L'utilisateur d'une session valide ; `null` sans jeton ou avec un jeton inconnu, expiré, révoqué. */
   viewer: Viewer | null;
 }
@@ -17,6 +19,8 @@ export interface ContextDeps {
   prisma: PrismaClient;
   env: Env;
   realtime: Realtime;
+  /** Les sessions gardées en mémoire par l'instance ; sans elles, chaque requête relit la sienne en base. */
+  sessions?: SessionCache | null;
 }
 
 /**
@@ -67,6 +71,10 @@ export async function createContext(
   client?: ClientInfo,
 ): Promise<Context> {
   const token = bearerToken(authorization) ?? cookieToken(deps.env, request);
-  const viewer = token ? await findViewerByToken(deps.prisma, token, new Date(), client) : null;
+  const viewer = !token
+    ? null
+    : deps.sessions
+      ? await deps.sessions.findViewer(deps.prisma, token, new Date(), client)
+      : await findViewerByToken(deps.prisma, token, new Date(), client);
   return { ...deps, viewer };
 }

@@ -20,6 +20,13 @@ const schema = z.object({
   EMBEDDED_DATABASE_DIR: z.string().default(path.resolve(import.meta.dirname, '../../../.data/pglite')),
   /** Durée de vie d'une session ouverte par `login`, en heures. */
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  /**
+   * Durée maximale (s) pendant laquelle une instance reprend de sa mémoire une session déjà vérifiée,
+   * au lieu de la relire en base à chaque requête ; 0 la coupe. Une révocation, une désactivation ou
+   * un changement de rôle s'appliquent sans attendre (NOTIFY, domains/auth/session-cache.ts). Sans
+   * DATABASE_URL (base embarquée, une seule connexion), la mémoire ne sert pas.
+   */
+  SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   /** Redis partagé par les instances de l'API (événements temps réel) ; sans lui, dans le processus. */
   REDIS_URL: z.string().url().optional(),
   /** Délai au-delà duquel un urgent non enregistré déclenche une alerte (puis à chaque nouveau délai). */

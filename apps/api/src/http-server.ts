@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { PrismaClient } from '@infoparquet/db';
 import { buildApp, type App } from './app.js';
+import { startSessionCache, type SessionCache } from './domains/auth/session-cache.js';
 import { createDocumentRoutes } from './domains/documents/http.js';
 import { createPieceRoutes } from './domains/pieces/http.js';
 import { startAbandonedWriteSweeper } from './domains/pieces/storage.js';
@@ -23,6 +24,8 @@ export interface ApiServer {
   notifications: Notifications | null;
   /** Webhooks (répartiteur et expéditeur) ; `null` quand ils sont coupés (WEBHOOK_DELIVERIES). */
   webhooks: Webhooks | null;
+  /** Sessions gardées en mémoire ; `null` sans DATABASE_URL ou avec SESSION_CACHE_SECONDS=0. */
+  sessions: SessionCache | null;
   /** http://hôte:port/graphql */
   url: string;
   port: number;
@@ -44,11 +47,13 @@ export async function startApiServer(prisma: PrismaClient, env: Env): Promise<Ap
   await realtime.hub.start();
   // Limites de débit (par adresse ici, par utilisateur dans Yoga), partagées par Redis s'il est configuré.
   const rateLimits = await startRateLimits(rateLimitSettings(env));
-  const app = buildApp({ prisma, env, realtime, rateLimits });
+  // Les sessions vérifiées, gardées en mémoire ; il faut une connexion à elle pour écouter leurs changements.
+  const sessions = env.DATABASE_URL && env.SESSION_CACHE_SECONDS > 0 ? startSessionCache(env.DATABASE_URL, { ttlMs: env.SESSION_CACHE_SECONDS * 1000 }) : null;
+  const app = buildApp({ prisma, env, realtime, rateLimits, sessions });
   // Les documents (PDF) hors GraphQL, tout le reste à Yoga.
-  const routeDocuments = createDocumentRoutes({ prisma, env, realtime });
+  const routeDocuments = createDocumentRoutes({ prisma, env, realtime, sessions });
   // Les pièces jointes (envoi et téléchargement en flux), avant les documents : mêmes préfixes.
-  const routePieces = createPieceRoutes({ prisma, env, realtime });
+  const routePieces = createPieceRoutes({ prisma, env, realtime, sessions });
   // La page de développement des courriels (/dev/emails), 404 en production ou avec SMTP_URL.
   const routeDevEmails = createDevEmailRoutes(env);
   const dispatch = (req: IncomingMessage, res: ServerResponse) => {
@@ -82,6 +87,7 @@ export async function startApiServer(prisma: PrismaClient, env: Env): Promise<Ap
     realtime,
     notifications,
     webhooks,
+    sessions,
     url: `http://${env.HOST}:${port}/graphql`,
     port,
     close() {
@@ -95,6 +101,7 @@ export async function startApiServer(prisma: PrismaClient, env: Env): Promise<Ap
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await rateLimits?.close();
+        await sessions?.close();
       })();
       return closing;
     },

@@ -86,7 +86,9 @@ builder.mutationField('logout', (t) =>
           internal: true,
         });
       });
-      // Les WebSockets ouvertes avec ce jeton se ferment, sur toutes les instances.
+      // Le jeton ne sert plus sur cette instance, ni, dès l'annonce de la base, sur les autres ;
+      // les WebSockets ouvertes avec lui se ferment, sur toutes les instances.
+      context.sessions?.forgetUser(viewer.userId);
       context.realtime.sessionRevoked(viewer.sessionId);
       return true;
     },

@@ -50,6 +50,12 @@ interface SessionRow {
   organization_code: string;
 }
 
+/** Une session valide : qui elle authentifie, et jusqu'à quand. */
+export interface ValidSession {
+  viewer: Viewer;
+  expiresAt: Date;
+}
+
 /**
  * Retrouve la session d'un jeton : inconnue, révoquée, expirée ou d'un compte désactivé donne
  * `null`. La date de dernière utilisation n'est réécrite qu'au plus toutes les cinq minutes.
@@ -57,22 +63,30 @@ interface SessionRow {
 export async function findViewerByToken(prisma: PrismaClient, token: string, now = new Date(), client: ClientInfo = {}): Promise<Viewer | null> {
   // Le même en-tête porte un jeton de session (ips_…) ou un jeton d'API (ipk_…), qui a ses propres refus.
   if (isApiToken(token)) return authenticateApiToken(prisma, token, { ...client, now });
+  return (await findSession(prisma, hashToken(token), now))?.viewer ?? null;
+}
+
+/** La session valide d'une empreinte de jeton de session (`hashToken`), ou `null`. */
+export async function findSession(prisma: PrismaClient, tokenHash: string, now = new Date()): Promise<ValidSession | null> {
   // Une requête (jointure) et non trois : elle précède chaque opération authentifiée.
   const [session] = await prisma.$queryRaw<SessionRow[]>`
     SELECT s.id, s.expires_at, s.revoked_at, s.last_used_at, u.id AS user_id, u.role::text AS role, u.active,
            o.id AS organization_id, o.kind::text AS organization_kind, o.code AS organization_code
     FROM session s JOIN app_user u ON u.id = s.user_id JOIN organization o ON o.id = u.organization_id
-    WHERE s.token_hash = ${hashToken(token)}`;
+    WHERE s.token_hash = ${tokenHash}`;
   if (!session || session.revoked_at || session.expires_at <= now || !session.active) return null;
   if (!session.last_used_at || now.getTime() - session.last_used_at.getTime() > TOUCH_INTERVAL_MS) {
     await prisma.session.update({ where: { id: session.id }, data: { lastUsedAt: now } });
   }
   return {
-    userId: session.user_id,
-    sessionId: session.id,
-    role: session.role,
-    organizationId: session.organization_id,
-    organizationKind: session.organization_kind,
-    organizationCode: session.organization_code,
+    viewer: {
+      userId: session.user_id,
+      sessionId: session.id,
+      role: session.role,
+      organizationId: session.organization_id,
+      organizationKind: session.organization_kind,
+      organizationCode: session.organization_code,
+    },
+    expiresAt: session.expires_at,
   };
 }

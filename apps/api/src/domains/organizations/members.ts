@@ -93,6 +93,8 @@ builder.mutationFields((t) => ({
       const { viewer, member } = await loadOtherMember(context, args.id);
       const role = validate(roleSchema(viewer.organizationKind), args.role, 'role');
       await changeMemberRole(context.prisma, viewer, member, role);
+      // Sur cette instance, sans attendre l'annonce de la base aux autres (auth/session-cache.ts).
+      context.sessions?.forgetUser(member.id);
       return reload(context, query, member);
     },
   }),
@@ -105,6 +107,7 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, args, context) => {
       const { viewer, member } = await loadOtherMember(context, args.id);
       const revoked = await deactivateMember(context.prisma, viewer, member);
+      context.sessions?.forgetUser(member.id);
       // Après le commit : ses WebSockets se ferment, sur toutes les instances.
       for (const sessionId of revoked) context.realtime.sessionRevoked(sessionId);
       return reload(context, query, member);
