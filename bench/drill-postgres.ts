@@ -14,7 +14,8 @@
  *  - après, elle se rétablit seule (même processus, sans redémarrage) : temps jusqu'à la
  *    première transmission réussie ;
  *  - rien d'acquitté n'est perdu (références, doublons, trous, atomicité, chaîne d'audit) ;
- *  - les écrans reçoivent tout ce qu'ils devaient, y compris ce qui a suivi la coupure.
+ *  - les écrans reçoivent tout ce qu'ils devaient, y compris ce qui a suivi la coupure ;
+ *  - l'écoute des changements de sessions (sessions gardées en mémoire) est revenue seule.
  * Sort avec le code 1 si quoi que ce soit est perdu ou si l'API ne se rétablit pas.
  */
 import pg from 'pg';
@@ -98,6 +99,8 @@ async function main() {
     const pool = new pg.Pool({ connectionString: url, max: 2 });
     const screensResult = await settleScreens(pool, screens, 0n, 30_000);
     for (const screen of screens) screen.stop();
+    // Les sessions gardées en mémoire ne servent que si l'écoute de leurs changements est revenue.
+    const listening = await waitForSessionListener(pool, 10_000);
     const integrity = await checkIntegrity(pool, record.acknowledged);
     const atomicity = await checkAtomicity(pool);
     const uncertain = await pool.query<{ status: string }>(`SELECT status FROM signalement WHERE id = ANY($1::uuid[])`, [[...record.uncertain]]);
@@ -114,6 +117,7 @@ async function main() {
     console.info(`\nPendant la coupure : ${during.length} erreur(s) rendues aux agents, en ${Math.round(errorMs.p50)} ms au p50 et ${Math.round(errorMs.max)} ms au plus :`);
     for (const [kind, n] of [...errorKinds].sort((x, y) => y[1] - x[1]).slice(0, 4)) console.info(`  ${n} × ${kind}`);
     console.info(`API : ${apiAlive ? `toujours le processus ${api.pid}` : 'ARRÊTÉE'} ; première transmission réussie ${firstSuccess ? `${firstSuccess - restartedAt} ms` : '(aucune)'} après le retour de PostgreSQL`);
+    console.info(`Sessions en mémoire : écoute des changements ${listening ? 'rétablie' : 'NON RÉTABLIE'} après le retour de PostgreSQL`);
     console.info(`Transmissions : ${formatIntegrity(integrity)} ; ${record.acknowledged.size - before} acquittées après la coupure`);
     console.info(`  ${record.uncertain.size} transmission(s) en échec ou sans réponse : ${uncertain.rows.filter((r) => r.status !== 'DRAFT').length} validée(s) malgré tout, ${uncertain.rows.filter((r) => r.status === 'DRAFT').length} restée(s) brouillon`);
     console.info(`  atomicité : ${atomicity.length ? atomicity.join(' ; ') : 'oui'} ; chaîne d’audit : ${chain.ok ? `intacte (${num(chain.count)} événements)` : `ROMPUE à ${chain.brokenAt}`}`);
@@ -123,6 +127,7 @@ async function main() {
     const checks: Check[] = [
       { label: 'l’API reste en vie et répond des erreurs pendant la coupure', ok: apiAlive && during.length > 0 && errorMs.max < 30_000, detail: `${during.length} erreur(s), la plus lente en ${Math.round(errorMs.max)} ms` },
       { label: 'l’API se rétablit seule, sans redémarrage', ok: apiAlive && firstSuccess !== undefined, detail: firstSuccess ? `${firstSuccess - restartedAt} ms après le retour de PostgreSQL` : 'aucune transmission réussie après la coupure' },
+      { label: 'l’écoute des changements de sessions revient seule', ok: listening, detail: listening ? 'connexion LISTEN session_changed rétablie' : 'pas de connexion LISTEN après 10 s' },
       { label: 'rien d’acquitté n’est perdu', ok: integrity.missing.length === 0, detail: `${integrity.missing.length} manquante(s) sur ${num(integrity.acknowledged)}` },
       { label: 'aucune référence en double ni trou, transmissions atomiques, chaîne intacte', ok: integrityOk(integrity) && atomicity.length === 0 && chain.ok, detail: `${integrity.duplicates.length} doublon(s), ${integrity.gaps.length} trou(s)` },
       { label: 'les écrans reçoivent tout, sans doublon', ok: screensResult.missingTotal === 0 && screensResult.duplicateTotal === 0 && screensResult.unexpectedTotal === 0, detail: `${screensResult.missingTotal} manquant(s) sur ${num(screensResult.expectedTotal)}` },
@@ -140,6 +145,17 @@ async function main() {
     cluster.destroy();
     throw error;
   }
+}
+
+/** La connexion d'écoute des sessions (domains/auth/session-cache.ts) est-elle revenue ? */
+async function waitForSessionListener(pool: pg.Pool, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { rows } = await pool.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'infoparquet-listen-session_changed' AND state = 'idle'`);
+    if (rows.length > 0) return true;
+    await sleep(200);
+  }
+  return false;
 }
 
 main().catch((error: unknown) => {
