@@ -6,7 +6,7 @@ import type { PrismaClient } from '@infoparquet/db';
 import type { App } from '../app.js';
 import { sessionTokenFromCookie } from '../context.js';
 import { awaitChainedWrites, countAuditWrites } from '../domains/audit/chain.js';
-import { bearerToken, findViewerByToken } from '../domains/auth/sessions.js';
+import { bearerToken, findAccess } from '../domains/auth/sessions.js';
 import { DEFAULT_WEB_ORIGINS } from '../env.js';
 import { AppError } from '../errors.js';
 import { clientAddress, type RateLimits } from '../security/rate-limit.js';
@@ -130,9 +130,9 @@ export function attachWebSockets(server: Server, app: App, deps: WebSocketDeps) 
           socket.close(CLOSE_UNAUTHENTICATED, 'Authentification requise');
           return false;
         }
-        let viewer;
+        let access;
         try {
-          viewer = await findViewerByToken(deps.prisma, token, new Date(), {
+          access = await findAccess(deps.prisma, token, new Date(), {
             ip: clientAddress(ctx.extra.request, deps.trustProxy ?? 0),
             use: () => ({ scope: 'READ', operation: 'connexion WebSocket' }),
           });
@@ -142,17 +142,17 @@ export function attachWebSockets(server: Server, app: App, deps: WebSocketDeps) 
           socket.close(CLOSE_FORBIDDEN, closeReason(error.message));
           return false;
         }
-        // Un jeton d'API porte son échéance ; une session, la sienne.
-        const session = viewer?.apiToken ?? (viewer && (await deps.prisma.session.findUnique({ where: { id: viewer.sessionId }, select: { expiresAt: true } })));
-        if (!viewer || !session) {
+        if (!access) {
           socket.close(CLOSE_FORBIDDEN, 'Jeton invalide ou session terminée');
           return false;
         }
+        // Une session ou un jeton d'API, avec son échéance, lus d'une seule requête.
+        const { viewer, expiresAt } = access;
         ctx.extra.sessionId = viewer.sessionId;
         const sockets = socketsBySession.get(viewer.sessionId) ?? new Set();
         sockets.add(socket);
         socketsBySession.set(viewer.sessionId, sockets);
-        const remaining = Math.min(session.expiresAt.getTime() - Date.now(), 2 ** 31 - 1);
+        const remaining = Math.min(expiresAt.getTime() - Date.now(), 2 ** 31 - 1);
         expiryTimers.set(socket, setTimeout(() => socket.close(CLOSE_FORBIDDEN, 'Session expirée'), remaining));
         return true;
       },

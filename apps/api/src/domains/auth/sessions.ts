@@ -61,9 +61,15 @@ export interface ValidSession {
  * `null`. La date de dernière utilisation n'est réécrite qu'au plus toutes les cinq minutes.
  */
 export async function findViewerByToken(prisma: PrismaClient, token: string, now = new Date(), client: ClientInfo = {}): Promise<Viewer | null> {
+  return (await findAccess(prisma, token, now, client))?.viewer ?? null;
+}
+
+/** Comme `findViewerByToken`, avec l'échéance de la session ou du jeton d'API (une WebSocket se ferme à cette heure). */
+export async function findAccess(prisma: PrismaClient, token: string, now = new Date(), client: ClientInfo = {}): Promise<ValidSession | null> {
   // Le même en-tête porte un jeton de session (ips_…) ou un jeton d'API (ipk_…), qui a ses propres refus.
-  if (isApiToken(token)) return authenticateApiToken(prisma, token, { ...client, now });
-  return (await findSession(prisma, hashToken(token), now))?.viewer ?? null;
+  if (!isApiToken(token)) return findSession(prisma, hashToken(token), now);
+  const viewer = await authenticateApiToken(prisma, token, { ...client, now });
+  return viewer?.apiToken ? { viewer, expiresAt: viewer.apiToken.expiresAt } : null;
 }
 
 /** La session valide d'une empreinte de jeton de session (`hashToken`), ou `null`. */
