@@ -6,7 +6,7 @@
  * bench:reads dit que l'API sert 3 à 4 fois moins de lectures que le SQL brut ou PostGraphile ; ce
  * banc dit quelle couche les coûte. La même lecture, une requête à la fois, est faite à chaque
  * couche de la pile, du SQL brut au serveur complet :
- *  - `sql`     : SQL brut (`pg`) : session, puis page et total (le témoin, bench/lib/read-queries.ts) ;
+ *  - `sql`     : SQL brut (`pg`) : session (une fois), puis page et total (le témoin, bench/lib/read-queries.ts) ;
  *  - `prisma`  : les mêmes lectures par Prisma : la session par `findViewerByToken`, la page par
  *                `findMany` avec la sélection du document de l'application web, le total par `count` ;
  *  - `graphql` : le document de l'application web exécuté sur le schéma du produit (Pothos, Prisma),
@@ -20,7 +20,12 @@
  * `pg` compris) ; PostgreSQL, qui fait le même travail pour toutes, n'est compté nulle part. Les
  * couches passent à tour de rôle (`--rounds` tours de `--requests` requêtes, après une chauffe) et
  * le banc imprime la médiane des tours : la différence entre deux couches est ce que coûte la
- * seconde. Le même parquet et la même session servent partout.
+ * seconde. Le même parquet et la même session servent partout ; comme dans le serveur, qui garde
+ * ses sessions en mémoire (apps/api/src/domains/auth/session-cache.ts), chaque couche ne la lit en
+ * base qu'une fois : une requête mesurée ne compte que la page (et son total).
+ *
+ * `npm run bench:layers` fixe NODE_ENV=production, comme le serveur mesuré : sans lui, graphql-js
+ * fait ses vérifications de développement (instanceOf) dans les couches `graphql` et `yoga`.
  *
  * Objectif rapporté : le coût de l'ORM (couche prisma) ≤ 2 × le SQL brut, ici en processeur.
  */
@@ -37,6 +42,7 @@ import { saveResults, verdict, type Check } from './lib/report.js';
 import { num, table } from './lib/stats.js';
 import { buildApp } from '../apps/api/src/app.js';
 import { createContext } from '../apps/api/src/context.js';
+import { startSessionCache } from '../apps/api/src/domains/auth/session-cache.js';
 import { findViewerByToken, hashToken, newSessionToken } from '../apps/api/src/domains/auth/sessions.js';
 import { visibleWhere } from '../apps/api/src/domains/signalements/permissions.js';
 import { readEnv } from '../apps/api/src/env.js';
@@ -91,17 +97,22 @@ async function main() {
   const env = readEnv({ ...process.env, ...BENCH_API_ENV, DATABASE_URL: url });
   const prisma = createPrismaClient(url, { maxConnections: 10 });
   const realtime = createRealtime(prisma, { pollIntervalMs: env.EVENT_POLL_MS });
-  const app = buildApp({ prisma, env, realtime });
+  // Comme le serveur, chaque couche prend la session de sa mémoire après la première lecture.
+  const sessions = startSessionCache(url, { ttlMs: env.SESSION_CACHE_SECONDS * 1000 });
+  const deps = { prisma, env, realtime, sessions };
+  const app = buildApp(deps);
   const api = await startApi({ databaseUrl: url });
   const agent = createAgent(1);
   const documents = { inbox: parse(API_QUERIES.inbox), urgentQueue: parse(API_QUERIES.urgentQueue) };
   const authorization = `Bearer ${token}`;
 
-  const sqlViewer = async () => (await pool.query(SQL_VIEWER, [hashToken(token)])).rows[0] as { organization_id: string };
+  let sqlSession: { organization_id: string } | undefined;
+  const sqlViewer = async () => (sqlSession ??= (await pool.query(SQL_VIEWER, [hashToken(token)])).rows[0] as { organization_id: string });
+  let prismaSession: Awaited<ReturnType<typeof findViewerByToken>> | undefined;
   const prismaViewer = async () => {
-    const viewer = await findViewerByToken(prisma, token);
-    if (!viewer) throw new Error('session refusée');
-    return viewer;
+    prismaSession ??= await findViewerByToken(prisma, token);
+    if (!prismaSession) throw new Error('session refusée');
+    return prismaSession;
   };
   const organizationName = { select: { name: true } } as const;
   const graphqlResult = (result: { errors?: readonly unknown[] }) => {
@@ -139,7 +150,7 @@ async function main() {
       SCENARIOS.map((scenario) => [
         scenario,
         async () => {
-          const contextValue = await createContext({ prisma, env, realtime }, authorization);
+          const contextValue = await createContext(deps, authorization);
           graphqlResult(await execute({ schema, document: documents[scenario], variableValues: API_VARIABLES[scenario], contextValue }));
         },
       ]),
@@ -196,6 +207,7 @@ async function main() {
   agent.destroy();
   await api.stop();
   await realtime.close();
+  await sessions.close();
   await prisma.$disconnect();
   await pool.query('DELETE FROM session WHERE token_hash = $1', [hashToken(token)]);
   await pool.end();
