@@ -10,6 +10,7 @@ export interface Context {
   prisma: PrismaClient;
   env: Env;
   realtime: Realtime;
+  /** Les sessions gardées en mémoire par l'instance ; une révocation les y oublie (auth/session-cache.ts). */
   sessions?: SessionCache | null;
   /** L'utilisateur d'une session valide ; `null` sans jeton ou avec un jeton inconnu, expiré, révoqué. */
   viewer: Viewer | null;

@@ -89,13 +89,15 @@ export function startSessionCache(databaseUrl: string, options: SessionCacheOpti
           // La plus récemment servie passe en dernier : la plus ancienne sort la première.
           entries.delete(key);
           entries.set(key, entry);
-          return { ...entry.session.viewer };
+          return entry.session.viewer;
         }
         remove(key);
       }
       const before = generation;
       const session = await findSession(prisma, key, now);
       if (session && listener.listening && generation === before) {
+        // Servi tel quel aux requêtes suivantes : figé, pour qu'aucune ne le change pour les autres.
+        Object.freeze(session.viewer);
         entries.set(key, { session, until: now.getTime() + options.ttlMs });
         const userId = session.viewer.userId;
         byUser.set(userId, (byUser.get(userId) ?? new Set()).add(key));
