@@ -7,7 +7,8 @@
  * la même base, dans le même lancement et en alternance (pour qu'une machine bruyante pèse sur
  * toutes de la même façon) :
  *  - l'API (processus séparé, comme en production) avec les documents de l'application web ;
- *  - SQL brut (`pg`, pool de 10) : les mêmes lectures écrites à la main, session comprise — le
+ *  - SQL brut (`pg`, pool de 10) : les mêmes lectures écrites à la main, session comprise (gardée
+ *    en mémoire une minute, comme le fait l'API) — le
  *    coût de GraphQL + Prisma + HTTP est l'écart entre les deux ;
  *  - PostGraphile 4.14.1 (processus séparé, bench/postgraphile/server.mjs) sur la même base ;
  *    installé à part : `npm install --prefix bench/postgraphile` (il exige graphql 15, le
@@ -101,11 +102,18 @@ async function main() {
   const http = createAgent(options.clients);
   const sqlPool = new pg.Pool({ connectionString: url, max: 10 });
 
+  // Comme l'API, qui garde en mémoire les sessions qu'elle a vérifiées (domains/auth/session-cache.ts),
+  // le témoin ne lit une session en base qu'une fois par minute : il fait le même travail qu'elle.
+  type SqlViewer = { organization_id: string; user_id: string; kind: string };
+  const sqlSessions = new Map<string, { viewer: SqlViewer; until: number }>();
   const sqlViewer = async (token: string) => {
+    const kept = sqlSessions.get(token);
+    if (kept && Date.now() < kept.until) return kept.viewer;
     const { rows } = await sqlPool.query(SQL_VIEWER, [createHash('sha256').update(token).digest('hex')]);
     const viewer = rows[0];
     if (!viewer || viewer.revoked_at || viewer.expires_at <= new Date() || !viewer.active) throw new Error('session invalide');
-    return viewer as { organization_id: string; user_id: string; kind: string };
+    sqlSessions.set(token, { viewer, until: Date.now() + 60_000 });
+    return viewer as SqlViewer;
   };
 
   const operations: Record<System, Record<Scenario, () => Promise<unknown>>> = {
