@@ -8,8 +8,8 @@
  * toutes de la même façon) :
  *  - l'API (processus séparé, comme en production) avec les documents de l'application web ;
  *  - SQL brut (`pg`, pool de 10) : les mêmes lectures écrites à la main, session comprise (gardée
- *    en mémoire une minute, comme le fait l'API) — le
- *    coût de GraphQL + Prisma + HTTP est l'écart entre les deux ;
+ *    en mémoire une minute, comme le fait l'API) — le coût de GraphQL + Prisma + HTTP est l'écart
+ *    entre les deux ;
  *  - PostGraphile 4.14.1 (processus séparé, bench/postgraphile/server.mjs) sur la même base ;
  *    installé à part : `npm install --prefix bench/postgraphile` (il exige graphql 15, le
  *    produit est en graphql 16 ; PostGraphile 5 exige Node 22).
