@@ -1,26 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import { execute, subscribe } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import type { PrismaClient } from '@infoparquet/db';
-import { createContext, type Context } from './context.js';
+import { createContext, type Context, type ContextDeps } from './context.js';
 import { graphqlUse } from './domains/api-tokens/operation.js';
 import { awaitChainedWrites } from './domains/audit/chain.js';
-import type { SessionCache } from './domains/auth/session-cache.js';
-import type { Env } from './env.js';
 import type { Realtime } from './realtime/index.js';
 import { schema } from './schema/index.js';
 import { corsPolicy } from './security/cors.js';
 import { graphiqlEnabled, securityPlugins } from './security/index.js';
 import { clientAddress, type RateLimits } from './security/rate-limit.js';
 
-export interface AppDeps {
-  prisma: PrismaClient;
-  env: Env;
-  realtime: Realtime;
+export interface AppDeps extends ContextDeps {
   /** Limites de débit partagées (http-server.ts) ; sans elles, aucune (l'application des tests en mémoire). */
   rateLimits?: RateLimits | null;
-  /** Sessions gardées en mémoire (http-server.ts) ; sans elles, chaque requête relit la sienne en base. */
-  sessions?: SessionCache | null;
 }
 
 export type App = YogaServerInstance<{ connectionParams?: Record<string, unknown> }, Context>;

@@ -5,23 +5,22 @@ import { bearerToken, findViewerByToken, type Viewer } from './domains/auth/sess
 import type { Env } from './env.js';
 import type { Realtime } from './realtime/index.js';
 
-/** Contexte de chaque opération GraphQL, le même en HTTP, en SSE et en WebSocket. */
-export interface Context {
-  prisma: PrismaClient;
-  env: Env;
-  realtime: Realtime;
-  /** Les sessions gardées en mémoire par l'instance ; une révocation les y oublie (auth/session-cache.ts). */
-  sessions?: SessionCache | null;
-  /** L'utilisateur d'une session valide ; `null` sans jeton ou avec un jeton inconnu, expiré, révoqué. */
-  viewer: Viewer | null;
-}
-
+/** Ce que l'instance donne à chaque opération. */
 export interface ContextDeps {
   prisma: PrismaClient;
   env: Env;
   realtime: Realtime;
-  /** Les sessions gardées en mémoire par l'instance ; sans elles, chaque requête relit la sienne en base. */
+  /**
+   * Les sessions gardées en mémoire par l'instance (auth/session-cache.ts) ; une révocation les y
+   * oublie. Sans elles, chaque requête relit la sienne en base.
+   */
   sessions?: SessionCache | null;
+}
+
+/** Contexte de chaque opération GraphQL, le même en HTTP, en SSE et en WebSocket. */
+export interface Context extends ContextDeps {
+  /** L'utilisateur d'une session valide ; `null` sans jeton ou avec un jeton inconnu, expiré, révoqué. */
+  viewer: Viewer | null;
 }
 
 /**
