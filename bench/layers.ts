@@ -98,7 +98,7 @@ async function main() {
   const prisma = createPrismaClient(url, { maxConnections: 10 });
   const realtime = createRealtime(prisma, { pollIntervalMs: env.EVENT_POLL_MS });
   // Comme le serveur, chaque couche prend la session de sa mémoire après la première lecture.
-  const sessions = startSessionCache(url, { ttlMs: env.SESSION_CACHE_SECONDS * 1000 });
+  const sessions = startSessionCache(prisma, url, { ttlMs: env.SESSION_CACHE_SECONDS * 1000 });
   const deps = { prisma, env, realtime, sessions };
   const app = buildApp(deps);
   const api = await startApi({ databaseUrl: url });

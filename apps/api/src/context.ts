@@ -74,7 +74,7 @@ export async function createContext(
   const viewer = !token
     ? null
     : deps.sessions
-      ? await deps.sessions.findViewer(deps.prisma, token, new Date(), client)
+      ? await deps.sessions.findViewer(token, new Date(), client)
       : await findViewerByToken(deps.prisma, token, new Date(), client);
   return { ...deps, viewer };
 }

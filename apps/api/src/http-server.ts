@@ -48,7 +48,7 @@ export async function startApiServer(prisma: PrismaClient, env: Env): Promise<Ap
   // Limites de débit (par adresse ici, par utilisateur dans Yoga), partagées par Redis s'il est configuré.
   const rateLimits = await startRateLimits(rateLimitSettings(env));
   // Les sessions vérifiées, gardées en mémoire ; il faut une connexion à elle pour écouter leurs changements.
-  const sessions = env.DATABASE_URL && env.SESSION_CACHE_SECONDS > 0 ? startSessionCache(env.DATABASE_URL, { ttlMs: env.SESSION_CACHE_SECONDS * 1000 }) : null;
+  const sessions = env.DATABASE_URL && env.SESSION_CACHE_SECONDS > 0 ? startSessionCache(prisma, env.DATABASE_URL, { ttlMs: env.SESSION_CACHE_SECONDS * 1000 }) : null;
   const app = buildApp({ prisma, env, realtime, rateLimits, sessions });
   // Les documents (PDF) hors GraphQL, tout le reste à Yoga.
   const routeDocuments = createDocumentRoutes({ prisma, env, realtime, sessions });

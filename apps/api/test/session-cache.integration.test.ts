@@ -33,7 +33,7 @@ function startInstance(): Instance {
   });
   const env = readEnv({ ...process.env, NODE_ENV: 'test' });
   const realtime = createRealtime(prisma, { pollIntervalMs: 60_000 });
-  const sessions = startSessionCache(testDatabaseUrl(), { ttlMs: 60_000 });
+  const sessions = startSessionCache(prisma, testDatabaseUrl(), { ttlMs: 60_000 });
   return { app: buildApp({ prisma, env, realtime, sessions }), sessions, prisma, realtime, sessionReads: () => reads };
 }
 

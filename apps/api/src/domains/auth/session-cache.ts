@@ -15,7 +15,7 @@ export interface SessionCacheOptions {
 
 export interface SessionCache {
   /** Qui porte ce jeton : comme `findViewerByToken`, depuis la mémoire quand elle est sûre. */
-  findViewer(prisma: PrismaClient, token: string, now?: Date, client?: ClientInfo): Promise<Viewer | null>;
+  findViewer(token: string, now?: Date, client?: ClientInfo): Promise<Viewer | null>;
   /** Oublie les sessions d'un compte, sur cette instance, sans attendre la notification de la base. */
   forgetUser(userId: string): void;
   /** Vrai quand la mémoire sert : l'écoute des changements est établie. */
@@ -41,7 +41,7 @@ interface Entry {
  * qu'arrivait une notification n'est pas gardée (compteur `generation`). Les jetons d'API, dont
  * chaque usage est vérifié (réseau, portée) et consigné, ne sont jamais gardés.
  */
-export function startSessionCache(databaseUrl: string, options: SessionCacheOptions): SessionCache {
+export function startSessionCache(prisma: PrismaClient, databaseUrl: string, options: SessionCacheOptions): SessionCache {
   const maxEntries = options.maxEntries ?? 50_000;
   const entries = new Map<string, Entry>();
   const byUser = new Map<string, Set<string>>();
@@ -80,7 +80,7 @@ export function startSessionCache(databaseUrl: string, options: SessionCacheOpti
       return listener.listening;
     },
     forgetUser,
-    async findViewer(prisma, token, now = new Date(), client = {}) {
+    async findViewer(token, now = new Date(), client = {}) {
       if (isApiToken(token) || !listener.listening) return findViewerByToken(prisma, token, now, client);
       const key = hashToken(token);
       const entry = entries.get(key);
