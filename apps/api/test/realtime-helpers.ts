@@ -40,20 +40,16 @@ export interface Received<T> {
   dispose(): Promise<void>;
 }
 
-/** Attend qu'une condition soit vraie (ou échoue après `timeoutMs`, en disant ce qui manquait). */
-export function until(check: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const timer = setInterval(() => {
-      if (check()) {
-        clearInterval(timer);
-        resolve();
-      } else if (Date.now() - started > timeoutMs) {
-        clearInterval(timer);
-        reject(new Error(`Délai dépassé : ${describe()}`));
-      }
-    }, 5);
-  });
+/**
+ * Attend qu'une condition soit vraie (ou échoue après `timeoutMs`, en disant ce qui manquait). La
+ * condition peut être une requête (asynchrone) : elle est refaite toutes les 5 ms.
+ */
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, describe: () => string): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`Délai dépassé : ${describe()}`);
+    await sleep(5);
+  }
 }
 
 /** Un écran abonné : une connexion graphql-ws et un abonnement, dont on collecte tout. */

@@ -1,82 +1,50 @@
-import { createPrismaClient, type PrismaClient } from '@infoparquet/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type App } from '../src/app.js';
-import { startSessionCache, type SessionCache } from '../src/domains/auth/session-cache.js';
-import { readEnv } from '../src/env.js';
-import { createRealtime, type Realtime } from '../src/realtime/index.js';
+import type { PrismaClient } from '@infoparquet/db';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { SessionCache } from '../src/domains/auth/session-cache.js';
+import type { ApiServer } from '../src/http-server.js';
 import { testDatabaseUrl } from './database.js';
 import { createOrganization, createUser, errorCode, openSession, setupIntegration, type GraphQLResponse } from './helpers.js';
+import { httpClient, sleep, startInstance, until } from './realtime-helpers.js';
 
 /**
- * Les sessions gardées en mémoire par chaque instance (domains/auth/session-cache.ts) : deux
- * instances de l'application sur la même base, chacune avec sa mémoire, son écoute des changements
- * et son client Prisma dont on compte les lectures de session.
+ * Les sessions gardées en mémoire par chaque instance (domains/auth/session-cache.ts) : deux vrais
+ * serveurs sur la même base (DATABASE_URL, comme en production), chacun avec sa mémoire, son écoute
+ * des changements et son client Prisma dont on compte les lectures de session.
  */
 const t = setupIntegration();
 
 interface Instance {
-  app: App;
+  api: ApiServer;
   sessions: SessionCache;
-  prisma: PrismaClient;
-  realtime: Realtime;
-  /** Lectures de session en base depuis la création de l'instance. */
+  /** Lectures de session en base depuis le démarrage de l'instance. */
   sessionReads(): number;
 }
 
-function startInstance(): Instance {
+async function startWithSessions(): Promise<Instance> {
   let reads = 0;
-  const prisma = createPrismaClient(testDatabaseUrl(), {
-    maxConnections: 4,
-    onQuery: (sql) => {
-      if (sql.includes('FROM session s JOIN app_user')) reads += 1;
-    },
+  const api = await startInstance({ DATABASE_URL: testDatabaseUrl() }, (sql) => {
+    if (sql.includes('FROM session s JOIN app_user')) reads += 1;
   });
-  const env = readEnv({ ...process.env, NODE_ENV: 'test' });
-  const realtime = createRealtime(prisma, { pollIntervalMs: 60_000 });
-  const sessions = startSessionCache(prisma, testDatabaseUrl(), { ttlMs: 60_000 });
-  return { app: buildApp({ prisma, env, realtime, sessions }), sessions, prisma, realtime, sessionReads: () => reads };
+  return { api, sessions: api.sessions!, sessionReads: () => reads };
 }
 
-async function gql(instance: Instance, token: string, query: string): Promise<GraphQLResponse> {
-  const response = await instance.app.fetch('http://infoparquet.test/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query }),
-  });
-  return (await response.json()) as GraphQLResponse;
+function gql(instance: Instance, token: string | null, query: string): Promise<GraphQLResponse> {
+  return httpClient(instance.api.url, token).gql(query) as Promise<GraphQLResponse>;
 }
 
 const ME = '{ me { email role } }';
-
-/** Attend qu'une condition tienne, au plus `ms` millisecondes ; rend le temps qu'il a fallu. */
-async function within(ms: number, condition: () => Promise<boolean> | boolean): Promise<number> {
-  const start = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - start > ms) throw new Error(`condition non remplie en ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return Date.now() - start;
-}
 
 const listenerBackends = (prisma: PrismaClient) =>
   prisma.$queryRaw<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE application_name = 'infoparquet-listen-session_changed'`;
 
 describe('sessions gardées en mémoire par chaque instance', () => {
-  const instances: Instance[] = [];
   let a: Instance;
   let b: Instance;
-  beforeAll(async () => {
-    a = startInstance();
-    b = startInstance();
-    instances.push(a, b);
-    await within(5000, () => a.sessions.active && b.sessions.active);
-  });
-  afterAll(async () => {
-    for (const instance of instances) {
-      await instance.sessions.close();
-      await instance.realtime.close();
-      await instance.prisma.$disconnect();
-    }
+  // Deux instances neuves par test ; realtime-helpers les referme après chacun.
+  beforeEach(async () => {
+    a = await startWithSessions();
+    b = await startWithSessions();
+    await until(() => a.sessions.active && b.sessions.active, 5000, () => 'écoute des changements de sessions non établie');
   });
 
   async function member(role: 'AGENT' | 'MANAGER' = 'AGENT') {
@@ -91,12 +59,7 @@ describe('sessions gardées en mémoire par chaque instance', () => {
   }
 
   it('sans jeton ou avec un jeton inconnu : refusé, et rien n’est gardé', async () => {
-    const response = await a.app.fetch('http://infoparquet.test/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: ME }),
-    });
-    expect(errorCode((await response.json()) as GraphQLResponse)).toBe('UNAUTHENTICATED');
+    expect(errorCode(await gql(a, null, ME))).toBe('UNAUTHENTICATED');
     const before = a.sessionReads();
     expect(errorCode(await gql(a, 'ips_inconnu', ME))).toBe('UNAUTHENTICATED');
     expect(errorCode(await gql(a, 'ips_inconnu', ME))).toBe('UNAUTHENTICATED');
@@ -116,8 +79,7 @@ describe('sessions gardées en mémoire par chaque instance', () => {
     await warm(token);
     expect((await gql(a, token, 'mutation { logout }')).data?.logout).toBe(true);
     expect(errorCode(await gql(a, token, ME))).toBe('UNAUTHENTICATED');
-    const delay = await within(1000, async () => errorCode(await gql(b, token, ME)) === 'UNAUTHENTICATED');
-    expect(delay).toBeLessThan(1000);
+    await until(async () => errorCode(await gql(b, token, ME)) === 'UNAUTHENTICATED', 1000, () => 'session encore servie par l’autre instance');
   });
 
   it('compte désactivé, rôle changé ou session révoquée par un autre outil (SQL direct) : chaque instance l’apprend', async () => {
@@ -131,9 +93,9 @@ describe('sessions gardées en mémoire par chaque instance', () => {
     await t.prisma.$executeRaw`UPDATE session SET revoked_at = now() WHERE user_id = ${revoked.user.id}::uuid`;
 
     for (const instance of [a, b]) {
-      await within(1000, async () => errorCode(await gql(instance, deactivated.token, ME)) === 'UNAUTHENTICATED');
-      await within(1000, async () => (await gql(instance, promoted.token, ME)).data?.me?.role === 'MANAGER');
-      await within(1000, async () => errorCode(await gql(instance, revoked.token, ME)) === 'UNAUTHENTICATED');
+      await until(async () => errorCode(await gql(instance, deactivated.token, ME)) === 'UNAUTHENTICATED', 1000, () => 'compte désactivé encore servi');
+      await until(async () => (await gql(instance, promoted.token, ME)).data?.me?.role === 'MANAGER', 1000, () => 'ancien rôle encore servi');
+      await until(async () => errorCode(await gql(instance, revoked.token, ME)) === 'UNAUTHENTICATED', 1000, () => 'session révoquée encore servie');
     }
   });
 
@@ -142,7 +104,7 @@ describe('sessions gardées en mémoire par chaque instance', () => {
     const user = await createUser(t.prisma, organization.id, 'AGENT');
     const token = await openSession(t.prisma, user.id, new Date(Date.now() + 1500));
     await warm(token);
-    await new Promise((resolve) => setTimeout(resolve, 1600));
+    await sleep(1600);
     expect(errorCode(await gql(a, token, ME))).toBe('UNAUTHENTICATED');
     expect(errorCode(await gql(b, token, ME))).toBe('UNAUTHENTICATED');
   });
@@ -150,11 +112,11 @@ describe('sessions gardées en mémoire par chaque instance', () => {
   it('l’écoute perdue : la mémoire ne sert plus, une révocation faite pendant la coupure s’applique aussitôt', async () => {
     const { user, token } = await member();
     await warm(token);
-    const backends = await listenerBackends(t.prisma);
-    expect(backends).toHaveLength(2);
+    // Les deux écoutes de ce test : celles du test précédent, refermées, peuvent encore y figurer un instant.
+    await until(async () => (await listenerBackends(t.prisma)).length === 2, 2000, () => 'pas deux connexions d’écoute');
     // La base coupe les deux écoutes ; les notifications de la coupure sont perdues.
     await t.prisma.$executeRaw`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'infoparquet-listen-session_changed'`;
-    await within(2000, () => !a.sessions.active && !b.sessions.active);
+    await until(() => !a.sessions.active && !b.sessions.active, 2000, () => 'écoute toujours active');
     const before = b.sessionReads();
     expect((await gql(b, token, ME)).data?.me).toBeTruthy();
     expect((await gql(b, token, ME)).data?.me).toBeTruthy();
@@ -163,8 +125,8 @@ describe('sessions gardées en mémoire par chaque instance', () => {
     expect(errorCode(await gql(a, token, ME))).toBe('UNAUTHENTICATED');
     expect(errorCode(await gql(b, token, ME))).toBe('UNAUTHENTICATED');
     // L'écoute revient seule, la mémoire repart vide : la session révoquée reste refusée.
-    await within(5000, () => a.sessions.active && b.sessions.active);
-    expect(await listenerBackends(t.prisma)).toHaveLength(2);
+    await until(() => a.sessions.active && b.sessions.active, 5000, () => 'écoute non rétablie');
+    await until(async () => (await listenerBackends(t.prisma)).length === 2, 2000, () => 'pas deux connexions d’écoute');
     expect(errorCode(await gql(b, token, ME))).toBe('UNAUTHENTICATED');
     const other = await member();
     const reads = b.sessionReads();
