@@ -22,6 +22,12 @@ export function readFlags<T extends Record<string, FlagValue>>(
       process.exit(0);
     }
     const match = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(arg);
+    // `--no-baseline` : une option booléenne mise à faux.
+    const negated = match && match[2] === undefined && /^no-/.test(match[1]!) ? byFlag.get(match[1]!.slice(3)) : undefined;
+    if (negated !== undefined && typeof defaults[negated] === 'boolean') {
+      result[negated] = false;
+      continue;
+    }
     const name = match && byFlag.get(match[1]!);
     if (!match || !name) {
       throw new Error(`Option inconnue : ${arg}. Options : ${known.map((n) => `--${kebab(n)}`).join(', ')}.`);
