@@ -58,6 +58,26 @@ describe('file d’urgence en direct', () => {
     await w.otherProsecutor.client.gql(`mutation($id: ID!) { setUrgency(id: $id, urgent: false) { urgent } }`, { id });
     expect((await there.waitFor(2))[1]!.urgentQueueChanged.kind).toBe('REMOVED');
   });
+
+  it('dix urgents transmis en même temps : chaque écran les reçoit tous, une fois chacun, dans l’ordre du journal', async () => {
+    const api = await startInstance();
+    const w = overHttp(api, await createWorld(t));
+    const screens = [w.clerk, w.head, w.prosecutor].map((member) => subscribe(api.url, member.token, QUEUE));
+    await sleep(200);
+    const ids = await Promise.all(Array.from({ length: 10 }, () => urgentDraft(w.agent, w.parquet.code)));
+    const references = await Promise.all(ids.map((id) => transmitDraft(w.agent, id)));
+    for (const screen of screens) {
+      const events = (await screen.waitFor(10, 3000)).map((event) => event.urgentQueueChanged);
+      expect(events.map((event) => event.kind)).toEqual(Array(10).fill('ADDED'));
+      expect(new Set(events.map((event) => event.signalement.reference))).toEqual(new Set(references));
+      const cursors = events.map((event) => BigInt(event.cursor));
+      expect(cursors).toEqual([...cursors].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      expect(new Set(cursors).size).toBe(10);
+    }
+    // Les trois écrans ont reçu la même suite.
+    expect(screens[1]!.events).toEqual(screens[0]!.events);
+    expect(screens[2]!.events).toEqual(screens[0]!.events);
+  });
 });
 
 describe('changements de statut en direct', () => {

@@ -12,6 +12,7 @@ import { AppError } from '../errors.js';
 import { clientAddress, type RateLimits } from '../security/rate-limit.js';
 import { MAX_BODY_BYTES } from '../security/limits.js';
 import { HubSubscription, type LiveEvent } from './hub.js';
+import { OrderedSender, SharedResults } from './shared-results.js';
 import type { Realtime } from './index.js';
 
 /**
@@ -32,29 +33,6 @@ interface SocketRoot {
   id: string;
   /** Les événements d'audit écrits par l'opération (contexte compris) : comptés comme en HTTP (app.ts). */
   writes: { count: number };
-}
-
-/**
- * Résultats calculés et sérialisés une fois par événement, par audience et par document. Le
- * diffuseur donne le même objet événement à toute une audience : le cache s'y accroche (et part
- * avec lui), puis une table par audience et document. Une fois calculé, le texte se lit sans attente.
- */
-class SharedResults {
-  private readonly byEvent = new WeakMap<LiveEvent, Map<string, { text?: string; pending: Promise<string> }>>();
-
-  get(event: LiveEvent, key: string, compute: () => Promise<ExecutionResult>): { text?: string; pending: Promise<string> } {
-    let forEvent = this.byEvent.get(event);
-    if (!forEvent) this.byEvent.set(event, (forEvent = new Map()));
-    let entry = forEvent.get(key);
-    if (!entry) {
-      const created: { text?: string; pending: Promise<string> } = {
-        pending: compute().then((value) => (created.text = JSON.stringify(value))),
-      };
-      entry = created;
-      forEvent.set(key, entry);
-    }
-    return entry;
-  }
 }
 
 /**
@@ -89,7 +67,7 @@ export function attachWebSockets(server: Server, app: App, deps: WebSocketDeps) 
   const webOrigins = new Set(deps.webOrigins ?? DEFAULT_WEB_ORIGINS.split(','));
   const socketsBySession = new Map<string, Set<WebSocket>>();
   const expiryTimers = new Map<WebSocket, NodeJS.Timeout>();
-  const shared = new SharedResults();
+  const shared = new SharedResults<LiveEvent>((error) => console.error('[temps réel] résultat d’un événement impossible à calculer', error));
 
   const closeSession = (sessionId: string, reason: string) => {
     for (const socket of socketsBySession.get(sessionId) ?? []) socket.close(CLOSE_FORBIDDEN, reason);
@@ -223,11 +201,11 @@ export function attachWebSockets(server: Server, app: App, deps: WebSocketDeps) 
 /**
  * Ouvre le flux de l'abonnement, puis envoie chaque événement soi-même : le résultat vient du
  * cache partagé de l'audience, le message est composé autour du texte déjà sérialisé et part dans
- * le même tour de boucle que la diffusion quand ce texte est prêt (sinon après lui, dans l'ordre des
- * événements). Le flux rendu à graphql-ws ne produit rien ; il se termine avec l'abonnement et,
+ * le même tour de boucle que la diffusion quand ce texte est prêt, sinon avec tous les écrans qui
+ * l'attendent, dès qu'il l'est, toujours dans l'ordre des événements (shared-results.ts). Le flux rendu à graphql-ws ne produit rien ; il se termine avec l'abonnement et,
  * quand le client se désabonne ou se déconnecte, son `return` ferme l'abonnement au diffuseur.
  */
-async function subscribeShared(args: ExecutionArgs, shared: SharedResults) {
+async function subscribeShared(args: ExecutionArgs, shared: SharedResults<LiveEvent>) {
   const root = args.rootValue as SocketRoot;
   const source = await createSourceEventStream(args);
   if (!(source instanceof HubSubscription)) {
@@ -237,24 +215,13 @@ async function subscribeShared(args: ExecutionArgs, shared: SharedResults) {
   }
   const resultKey = `${source.audienceKey}|${print(args.document)}|${JSON.stringify(args.variableValues ?? {})}|${args.operationName ?? ''}`;
   const prefix = `{"id":${JSON.stringify(root.id)},"type":"next","payload":`;
-  const send = (payload: string) => {
+  const sender = new OrderedSender((payload) => {
     if (root.socket.readyState === root.socket.OPEN) root.socket.send(`${prefix}${payload}}`);
-  };
-  // Les envois qui attendent un résultat en cours de calcul, pour garder l'ordre des événements.
-  let backlog: Promise<void> | null = null;
+  });
   source.listen((event) => {
     // L'exécution enveloppée de Yoga relancerait l'abonnement : on exécute la sélection de
     // l'opération sur l'événement, comme graphql-js le fait pour chaque événement d'un flux.
-    const result = shared.get(event, resultKey, async () => maskUnexpected(await execute({ ...args, rootValue: event })));
-    if (!backlog && result.text !== undefined) return send(result.text);
-    const next: Promise<void> = (backlog ?? Promise.resolve())
-      .then(() => result.pending)
-      .then(send)
-      .catch((error: unknown) => console.error('[temps réel] envoi interrompu', error))
-      .finally(() => {
-        if (backlog === next) backlog = null;
-      });
-    backlog = next;
+    sender.deliver(shared.get(event, resultKey, async () => maskUnexpected(await execute({ ...args, rootValue: event }))));
   });
 
   const finished = { value: undefined, done: true } as const;
