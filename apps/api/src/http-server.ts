@@ -69,7 +69,7 @@ export async function startApiServer(prisma: PrismaClient, env: Env): Promise<Ap
         }
       : dispatch,
   );
-  const sockets = attachWebSockets(server, app, { prisma, realtime, webOrigins: env.WEB_ORIGINS, trustProxy: env.TRUST_PROXY, rateLimits });
+  const sockets = attachWebSockets(server, app, { prisma, realtime, webOrigins: env.WEB_ORIGINS, trustProxy: env.TRUST_PROXY, rateLimits, sessions });
   const escalation = startEscalation(prisma, {
     delayMs: env.ESCALATION_DELAY_MINUTES * 60_000,
     intervalMs: env.ESCALATION_CHECK_SECONDS * 1000,

@@ -4,7 +4,7 @@ import type { SessionCache } from '../src/domains/auth/session-cache.js';
 import type { ApiServer } from '../src/http-server.js';
 import { testDatabaseUrl } from './database.js';
 import { createOrganization, createUser, errorCode, openSession, setupIntegration, type GraphQLResponse } from './helpers.js';
-import { httpClient, sleep, startInstance, until } from './realtime-helpers.js';
+import { httpClient, sleep, startInstance, subscribe, until } from './realtime-helpers.js';
 
 /**
  * Les sessions gardées en mémoire par chaque instance (domains/auth/session-cache.ts) : deux vrais
@@ -97,6 +97,24 @@ describe('sessions gardées en mémoire par chaque instance', () => {
       await until(async () => (await gql(instance, promoted.token, ME)).data?.me?.role === 'MANAGER', 1000, () => 'ancien rôle encore servi');
       await until(async () => errorCode(await gql(instance, revoked.token, ME)) === 'UNAUTHENTICATED', 1000, () => 'session révoquée encore servie');
     }
+  });
+
+  it('WebSocket : sans jeton ou jeton inconnu, refusée ; une session vérifiée ouvre et s’abonne sans relire la base ; révoquée ailleurs, plus de nouvelle socket', async () => {
+    const EVENTS = 'subscription { signalementEvents { cursor } }';
+    expect((await subscribe(a.api.url, null, EVENTS).waitClosed()).code).toBe(4401);
+    expect((await subscribe(a.api.url, 'ips_inconnu', EVENTS).waitClosed()).code).toBe(4403);
+    const { user, token } = await member();
+    await warm(token);
+    const before = a.sessionReads();
+    const screen = subscribe(a.api.url, token, EVENTS);
+    await sleep(300);
+    expect(screen.closed).toBeNull();
+    expect(screen.errors).toEqual([]);
+    // L'ouverture (échéance de la session) et le contexte de l'abonnement : pris de la mémoire.
+    expect(a.sessionReads() - before).toBe(0);
+    await t.prisma.$executeRaw`UPDATE session SET revoked_at = now() WHERE user_id = ${user.id}::uuid`;
+    await until(async () => errorCode(await gql(a, token, ME)) === 'UNAUTHENTICATED', 1000, () => 'session révoquée encore servie');
+    expect((await subscribe(a.api.url, token, EVENTS).waitClosed()).code).toBe(4403);
   });
 
   it('une session expire à son heure, même gardée', async () => {

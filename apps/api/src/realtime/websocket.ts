@@ -6,6 +6,7 @@ import type { PrismaClient } from '@infoparquet/db';
 import type { App } from '../app.js';
 import { sessionTokenFromCookie } from '../context.js';
 import { awaitChainedWrites, countAuditWrites } from '../domains/audit/chain.js';
+import type { SessionCache } from '../domains/auth/session-cache.js';
 import { bearerToken, findAccess } from '../domains/auth/sessions.js';
 import { DEFAULT_WEB_ORIGINS } from '../env.js';
 import { AppError } from '../errors.js';
@@ -52,6 +53,8 @@ export interface WebSocketDeps {
   trustProxy?: number;
   /** Limites de débit : chaque ouverture de connexion compte comme une requête de son adresse. */
   rateLimits?: RateLimits | null;
+  /** Les sessions gardées en mémoire par l'instance (auth/session-cache.ts) ; sans elles, lues en base. */
+  sessions?: SessionCache | null;
 }
 
 /** Une raison de fermeture tient en 123 octets (RFC 6455) : coupée avant, sans casser un caractère. */
@@ -110,10 +113,12 @@ export function attachWebSockets(server: Server, app: App, deps: WebSocketDeps) 
         }
         let access;
         try {
-          access = await findAccess(deps.prisma, token, new Date(), {
+          const client = {
             ip: clientAddress(ctx.extra.request, deps.trustProxy ?? 0),
-            use: () => ({ scope: 'READ', operation: 'connexion WebSocket' }),
-          });
+            use: () => ({ scope: 'READ' as const, operation: 'connexion WebSocket' }),
+          };
+          // De la mémoire des sessions quand elle sert : l'abonnement qui suit la reprend sans relire la base.
+          access = deps.sessions ? await deps.sessions.findAccess(token, new Date(), client) : await findAccess(deps.prisma, token, new Date(), client);
         } catch (error) {
           // Jeton d'API refusé (révoqué, expiré, réseau non autorisé…) : la raison accompagne la fermeture.
           if (!(error instanceof AppError)) throw error;

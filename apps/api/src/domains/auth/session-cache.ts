@@ -1,7 +1,7 @@
 import { listenToDatabase, type DatabaseListener, type PrismaClient } from '@infoparquet/db';
 import type { ClientInfo } from '../api-tokens/authenticate.js';
 import { isApiToken } from '../api-tokens/token.js';
-import { findSession, findViewerByToken, hashToken, type ValidSession, type Viewer } from './sessions.js';
+import { findAccess, findSession, hashToken, type ValidSession, type Viewer } from './sessions.js';
 
 /** Le canal où la base annonce qu'une session ou un compte a changé (migration session_invalidation). */
 export const SESSION_CHANGED_CHANNEL = 'session_changed';
@@ -16,6 +16,8 @@ export interface SessionCacheOptions {
 export interface SessionCache {
   /** Qui porte ce jeton : comme `findViewerByToken`, depuis la mémoire quand elle est sûre. */
   findViewer(token: string, now?: Date, client?: ClientInfo): Promise<Viewer | null>;
+  /** La session et son échéance (ouverture d'une WebSocket) : comme `findAccess`, depuis la mémoire quand elle est sûre. */
+  findAccess(token: string, now?: Date, client?: ClientInfo): Promise<ValidSession | null>;
   /** Oublie les sessions d'un compte, sur cette instance, sans attendre la notification de la base. */
   forgetUser(userId: string): void;
   /** Vrai quand la mémoire sert : l'écoute des changements est établie. */
@@ -75,36 +77,42 @@ export function startSessionCache(prisma: PrismaClient, databaseUrl: string, opt
     },
   });
 
+  const access = async (token: string, now = new Date(), client: ClientInfo = {}): Promise<ValidSession | null> => {
+    if (isApiToken(token) || !listener.listening) return findAccess(prisma, token, now, client);
+    const key = hashToken(token);
+    const entry = entries.get(key);
+    if (entry) {
+      if (now.getTime() < entry.until && now < entry.session.expiresAt) {
+        // La plus récemment servie passe en dernier : la plus ancienne sort la première.
+        entries.delete(key);
+        entries.set(key, entry);
+        return entry.session;
+      }
+      remove(key);
+    }
+    const before = generation;
+    const session = await findSession(prisma, key, now);
+    if (session && listener.listening && generation === before) {
+      // Servie telle quelle aux requêtes suivantes : figée, pour qu'aucune ne la change pour les autres.
+      Object.freeze(session.viewer);
+      Object.freeze(session);
+      entries.set(key, { session, until: now.getTime() + options.ttlMs });
+      const userId = session.viewer.userId;
+      byUser.set(userId, (byUser.get(userId) ?? new Set()).add(key));
+      if (entries.size > maxEntries) remove(entries.keys().next().value!);
+    }
+    return session;
+  };
+
   return {
     get active() {
       return listener.listening;
     },
     forgetUser,
     async findViewer(token, now = new Date(), client = {}) {
-      if (isApiToken(token) || !listener.listening) return findViewerByToken(prisma, token, now, client);
-      const key = hashToken(token);
-      const entry = entries.get(key);
-      if (entry) {
-        if (now.getTime() < entry.until && now < entry.session.expiresAt) {
-          // La plus récemment servie passe en dernier : la plus ancienne sort la première.
-          entries.delete(key);
-          entries.set(key, entry);
-          return entry.session.viewer;
-        }
-        remove(key);
-      }
-      const before = generation;
-      const session = await findSession(prisma, key, now);
-      if (session && listener.listening && generation === before) {
-        // Servi tel quel aux requêtes suivantes : figé, pour qu'aucune ne le change pour les autres.
-        Object.freeze(session.viewer);
-        entries.set(key, { session, until: now.getTime() + options.ttlMs });
-        const userId = session.viewer.userId;
-        byUser.set(userId, (byUser.get(userId) ?? new Set()).add(key));
-        if (entries.size > maxEntries) remove(entries.keys().next().value!);
-      }
-      return session?.viewer ?? null;
+      return (await access(token, now, client))?.viewer ?? null;
     },
+    findAccess: access,
     close: () => listener.close(),
   };
 }
