@@ -7,7 +7,7 @@
  * banc dit quelle couche les coûte. La même lecture, une requête à la fois, est faite à chaque
  * couche de la pile, du SQL brut au serveur complet :
  *  - `sql`     : SQL brut (`pg`) : session (une fois), puis page et total (le témoin, bench/lib/read-queries.ts) ;
- *  - `prisma`  : les mêmes lectures par Prisma : la session par `findViewerByToken`, la page par
+ *  - `prisma`  : les mêmes lectures par Prisma : la session par `findAccess`, la page par
  *                `findMany` avec la sélection du document de l'application web, le total par `count` ;
  *  - `graphql` : le document de l'application web exécuté sur le schéma du produit (Pothos, Prisma),
  *                contexte (session) compris, sans HTTP ;
@@ -43,7 +43,7 @@ import { num, table } from './lib/stats.js';
 import { buildApp } from '../apps/api/src/app.js';
 import { createContext } from '../apps/api/src/context.js';
 import { startSessionCache } from '../apps/api/src/domains/auth/session-cache.js';
-import { findViewerByToken, hashToken, newSessionToken } from '../apps/api/src/domains/auth/sessions.js';
+import { findAccess, hashToken, newSessionToken, type Viewer } from '../apps/api/src/domains/auth/sessions.js';
 import { visibleWhere } from '../apps/api/src/domains/signalements/permissions.js';
 import { readEnv } from '../apps/api/src/env.js';
 import { createRealtime } from '../apps/api/src/realtime/index.js';
@@ -108,9 +108,9 @@ async function main() {
 
   let sqlSession: { organization_id: string } | undefined;
   const sqlViewer = async () => (sqlSession ??= (await pool.query(SQL_VIEWER, [hashToken(token)])).rows[0] as { organization_id: string });
-  let prismaSession: Awaited<ReturnType<typeof findViewerByToken>> | undefined;
+  let prismaSession: Viewer | null | undefined;
   const prismaViewer = async () => {
-    prismaSession ??= await findViewerByToken(prisma, token);
+    prismaSession ??= (await findAccess(prisma, token))?.viewer ?? null;
     if (!prismaSession) throw new Error('session refusée');
     return prismaSession;
   };

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@infoparquet/db';
 import type { ClientInfo } from './domains/api-tokens/authenticate.js';
-import type { SessionCache } from './domains/auth/session-cache.js';
-import { bearerToken, findViewerByToken, type Viewer } from './domains/auth/sessions.js';
+import { sessionAccess, type SessionCache } from './domains/auth/session-cache.js';
+import { bearerToken, type Viewer } from './domains/auth/sessions.js';
 import type { Env } from './env.js';
 import type { Realtime } from './realtime/index.js';
 
@@ -71,10 +71,6 @@ export async function createContext(
   client?: ClientInfo,
 ): Promise<Context> {
   const token = bearerToken(authorization) ?? cookieToken(deps.env, request);
-  const viewer = !token
-    ? null
-    : deps.sessions
-      ? await deps.sessions.findViewer(token, new Date(), client)
-      : await findViewerByToken(deps.prisma, token, new Date(), client);
+  const viewer = token ? ((await sessionAccess(deps, token, new Date(), client))?.viewer ?? null) : null;
   return { ...deps, viewer };
 }

@@ -6,8 +6,8 @@ import type { PrismaClient } from '@infoparquet/db';
 import type { App } from '../app.js';
 import { sessionTokenFromCookie } from '../context.js';
 import { awaitChainedWrites, countAuditWrites } from '../domains/audit/chain.js';
-import type { SessionCache } from '../domains/auth/session-cache.js';
-import { bearerToken, findAccess } from '../domains/auth/sessions.js';
+import { sessionAccess, type SessionCache } from '../domains/auth/session-cache.js';
+import { bearerToken } from '../domains/auth/sessions.js';
 import { DEFAULT_WEB_ORIGINS } from '../env.js';
 import { AppError } from '../errors.js';
 import { clientAddress, type RateLimits } from '../security/rate-limit.js';
@@ -113,12 +113,11 @@ export function attachWebSockets(server: Server, app: App, deps: WebSocketDeps) 
         }
         let access;
         try {
-          const client = {
-            ip: clientAddress(ctx.extra.request, deps.trustProxy ?? 0),
-            use: () => ({ scope: 'READ' as const, operation: 'connexion WebSocket' }),
-          };
           // De la mémoire des sessions quand elle sert : l'abonnement qui suit la reprend sans relire la base.
-          access = deps.sessions ? await deps.sessions.findAccess(token, new Date(), client) : await findAccess(deps.prisma, token, new Date(), client);
+          access = await sessionAccess(deps, token, new Date(), {
+            ip: clientAddress(ctx.extra.request, deps.trustProxy ?? 0),
+            use: () => ({ scope: 'READ', operation: 'connexion WebSocket' }),
+          });
         } catch (error) {
           // Jeton d'API refusé (révoqué, expiré, réseau non autorisé…) : la raison accompagne la fermeture.
           if (!(error instanceof AppError)) throw error;
@@ -207,8 +206,9 @@ export function attachWebSockets(server: Server, app: App, deps: WebSocketDeps) 
  * Ouvre le flux de l'abonnement, puis envoie chaque événement soi-même : le résultat vient du
  * cache partagé de l'audience, le message est composé autour du texte déjà sérialisé et part dans
  * le même tour de boucle que la diffusion quand ce texte est prêt, sinon avec tous les écrans qui
- * l'attendent, dès qu'il l'est, toujours dans l'ordre des événements (shared-results.ts). Le flux rendu à graphql-ws ne produit rien ; il se termine avec l'abonnement et,
- * quand le client se désabonne ou se déconnecte, son `return` ferme l'abonnement au diffuseur.
+ * l'attendent, dès qu'il l'est, toujours dans l'ordre des événements (shared-results.ts). Le flux
+ * rendu à graphql-ws ne produit rien ; il se termine avec l'abonnement et, quand le client se
+ * désabonne ou se déconnecte, son `return` ferme l'abonnement au diffuseur.
  */
 async function subscribeShared(args: ExecutionArgs, shared: SharedResults<LiveEvent>) {
   const root = args.rootValue as SocketRoot;

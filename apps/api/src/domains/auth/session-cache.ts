@@ -1,7 +1,20 @@
 import { listenToDatabase, type DatabaseListener, type PrismaClient } from '@infoparquet/db';
 import type { ClientInfo } from '../api-tokens/authenticate.js';
 import { isApiToken } from '../api-tokens/token.js';
-import { findAccess, findSession, hashToken, type ValidSession, type Viewer } from './sessions.js';
+import { findAccess, findSession, hashToken, type ValidSession } from './sessions.js';
+
+/**
+ * La session d'un jeton et son échéance, pour toute requête (contexte GraphQL, ouverture d'une
+ * WebSocket) : de la mémoire de l'instance quand elle en a une, sinon de la base.
+ */
+export function sessionAccess(
+  deps: { prisma: PrismaClient; sessions?: SessionCache | null },
+  token: string,
+  now = new Date(),
+  client: ClientInfo = {},
+): Promise<ValidSession | null> {
+  return deps.sessions ? deps.sessions.findAccess(token, now, client) : findAccess(deps.prisma, token, now, client);
+}
 
 /** Le canal où la base annonce qu'une session ou un compte a changé (migration session_invalidation). */
 export const SESSION_CHANGED_CHANNEL = 'session_changed';
@@ -14,9 +27,7 @@ export interface SessionCacheOptions {
 }
 
 export interface SessionCache {
-  /** Qui porte ce jeton : comme `findViewerByToken`, depuis la mémoire quand elle est sûre. */
-  findViewer(token: string, now?: Date, client?: ClientInfo): Promise<Viewer | null>;
-  /** La session et son échéance (ouverture d'une WebSocket) : comme `findAccess`, depuis la mémoire quand elle est sûre. */
+  /** La session d'un jeton et son échéance : comme `findAccess`, depuis la mémoire quand elle est sûre. */
   findAccess(token: string, now?: Date, client?: ClientInfo): Promise<ValidSession | null>;
   /** Oublie les sessions d'un compte, sur cette instance, sans attendre la notification de la base. */
   forgetUser(userId: string): void;
@@ -109,9 +120,6 @@ export function startSessionCache(prisma: PrismaClient, databaseUrl: string, opt
       return listener.listening;
     },
     forgetUser,
-    async findViewer(token, now = new Date(), client = {}) {
-      return (await access(token, now, client))?.viewer ?? null;
-    },
     findAccess: access,
     close: () => listener.close(),
   };

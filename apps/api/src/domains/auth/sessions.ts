@@ -57,14 +57,10 @@ export interface ValidSession {
 }
 
 /**
- * Retrouve la session d'un jeton : inconnue, révoquée, expirée ou d'un compte désactivé donne
- * `null`. La date de dernière utilisation n'est réécrite qu'au plus toutes les cinq minutes.
+ * Retrouve la session d'un jeton, ou le jeton d'API, avec son échéance (une WebSocket se ferme à
+ * cette heure) : inconnu, révoqué, expiré ou d'un compte désactivé donne `null`. La date de
+ * dernière utilisation d'une session n'est réécrite qu'au plus toutes les cinq minutes.
  */
-export async function findViewerByToken(prisma: PrismaClient, token: string, now = new Date(), client: ClientInfo = {}): Promise<Viewer | null> {
-  return (await findAccess(prisma, token, now, client))?.viewer ?? null;
-}
-
-/** Comme `findViewerByToken`, avec l'échéance de la session ou du jeton d'API (une WebSocket se ferme à cette heure). */
 export async function findAccess(prisma: PrismaClient, token: string, now = new Date(), client: ClientInfo = {}): Promise<ValidSession | null> {
   // Le même en-tête porte un jeton de session (ips_…) ou un jeton d'API (ipk_…), qui a ses propres refus.
   if (!isApiToken(token)) return findSession(prisma, hashToken(token), now);
