@@ -19,8 +19,9 @@
  * Sort avec le code 1 si quoi que ce soit est perdu ou si l'API ne se rétablit pas.
  */
 import pg from 'pg';
-import { createPrismaClient, migrateDatabase } from '@infoparquet/db';
+import { createPrismaClient, listenerApplicationName, migrateDatabase } from '@infoparquet/db';
 import { verifyAuditChain } from '../apps/api/src/domains/audit/chain.js';
+import { SESSION_CHANGED_CHANNEL } from '../apps/api/src/domains/auth/session-cache.js';
 import { readFlags } from './lib/args.js';
 import { databaseUrl } from './lib/db.js';
 import { checkAtomicity, LiveScreen, newWriterRecord, settleScreens, viewerOf, writerLoop } from './lib/drill.js';
@@ -151,7 +152,9 @@ async function main() {
 async function waitForSessionListener(pool: pg.Pool, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const { rows } = await pool.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'infoparquet-listen-session_changed' AND state = 'idle'`);
+    const { rows } = await pool.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle'`, [
+      listenerApplicationName(SESSION_CHANGED_CHANNEL),
+    ]);
     if (rows.length > 0) return true;
     await sleep(200);
   }

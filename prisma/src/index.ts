@@ -8,4 +8,4 @@ export { migrateDatabase } from './migrate.js';
 export { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded.js';
 export { getDatamodel } from './generated/pothos-types.js';
 export type { default as PrismaTypes } from './generated/pothos-types.js';
-export { listenToDatabase, type DatabaseListener, type ListenHandlers } from './listen.js';
+export { listenerApplicationName, listenToDatabase, type DatabaseListener, type ListenHandlers } from './listen.js';

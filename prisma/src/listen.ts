@@ -16,6 +16,18 @@ export interface ListenHandlers {
   onListening(listening: boolean): void;
 }
 
+/** Le nom (`application_name`) de la connexion qui écoute `channel` : l'exploitation la retrouve dans pg_stat_activity. */
+export function listenerApplicationName(channel: string): string {
+  return `infoparquet-listen-${channel}`;
+}
+
+/** Ferme une connexion d'écoute sans plus rien entendre d'elle, erreurs de fermeture comprises. */
+async function release(client: pg.Client): Promise<void> {
+  client.removeAllListeners();
+  client.on('error', () => undefined);
+  await client.end().catch(() => undefined);
+}
+
 /**
  * Écoute un canal NOTIFY de PostgreSQL sur une connexion à elle (hors du pool de Prisma, qui rend
  * ses connexions). La connexion perdue est rétablie seule, de 100 ms à 5 s d'attente.
@@ -35,15 +47,13 @@ export function listenToDatabase(connectionString: string, channel: string, hand
   };
 
   const connect = async () => {
-    const current = new pg.Client({ connectionString, application_name: `infoparquet-listen-${channel}` });
+    const current = new pg.Client({ connectionString, application_name: listenerApplicationName(channel) });
     client = current;
     const lost = () => {
       if (client !== current) return;
       client = null;
       setListening(false);
-      current.removeAllListeners();
-      current.on('error', () => undefined);
-      void current.end().catch(() => undefined);
+      void release(current);
       if (!closed) {
         timer = setTimeout(() => void connect(), retryMs);
         retryMs = Math.min(retryMs * 2, 5000);
@@ -76,11 +86,7 @@ export function listenToDatabase(connectionString: string, channel: string, hand
       const current = client;
       client = null;
       setListening(false);
-      if (current) {
-        current.removeAllListeners();
-        current.on('error', () => undefined);
-        await current.end().catch(() => undefined);
-      }
+      if (current) await release(current);
     },
   };
 }

@@ -1,6 +1,6 @@
-import type { PrismaClient } from '@infoparquet/db';
+import { listenerApplicationName, type PrismaClient } from '@infoparquet/db';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { SessionCache } from '../src/domains/auth/session-cache.js';
+import { SESSION_CHANGED_CHANNEL, type SessionCache } from '../src/domains/auth/session-cache.js';
 import type { ApiServer } from '../src/http-server.js';
 import { testDatabaseUrl } from './database.js';
 import { createOrganization, createUser, errorCode, openSession, setupIntegration, type GraphQLResponse } from './helpers.js';
@@ -34,8 +34,8 @@ function gql(instance: Instance, token: string | null, query: string): Promise<G
 
 const ME = '{ me { email role } }';
 
-const listenerBackends = (prisma: PrismaClient) =>
-  prisma.$queryRaw<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE application_name = 'infoparquet-listen-session_changed'`;
+const LISTENER = listenerApplicationName(SESSION_CHANGED_CHANNEL);
+const listenerBackends = (prisma: PrismaClient) => prisma.$queryRaw<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE application_name = ${LISTENER}`;
 
 describe('sessions gardées en mémoire par chaque instance', () => {
   let a: Instance;
@@ -133,7 +133,7 @@ describe('sessions gardées en mémoire par chaque instance', () => {
     // Les deux écoutes de ce test : celles du test précédent, refermées, peuvent encore y figurer un instant.
     await until(async () => (await listenerBackends(t.prisma)).length === 2, 2000, () => 'pas deux connexions d’écoute');
     // La base coupe les deux écoutes ; les notifications de la coupure sont perdues.
-    await t.prisma.$executeRaw`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'infoparquet-listen-session_changed'`;
+    await t.prisma.$executeRaw`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ${LISTENER}`;
     await until(() => !a.sessions.active && !b.sessions.active, 2000, () => 'écoute toujours active');
     const before = b.sessionReads();
     expect((await gql(b, token, ME)).data?.me).toBeTruthy();
