@@ -155,14 +155,15 @@ describe('nombre de requêtes SQL du chemin d’écriture', () => {
     expect(journal.map((event) => event.action)).toEqual(['SIGNALEMENT_CREATED', 'SIGNALEMENT_TRANSMITTED']);
     const statements = { creation: creation.length, transmission: transmission.length };
     const listing = `création :\n${creation.map((s) => s.slice(0, 90)).join('\n')}\ntransmission :\n${transmission.map((s) => s.slice(0, 90)).join('\n')}`;
-    // Création (10) : la session ; le parquet par son code ; dans la transaction, le signalement
-    // (rendu par l'insertion même, sans relecture), l'historique, la file du journal, COMMIT ; puis
-    // le versement au journal (verrou, lot avec tête et identifiants, déplacement, COMMIT).
-    // Transmission (12) : la session ; le signalement et les codes de ses organisations en une
-    // requête ; dans la transaction, le numéro, la mise à jour gardée, l'historique, la file du
-    // journal, puis la relecture de la sélection, qui demande des relations (une sélection sans
-    // relation est rendue par la mise à jour même), COMMIT ; puis le versement.
-    expect(statements, listing).toEqual({ creation: 10, transmission: 12 });
+    // Création (9) : la session ; le parquet par son code ; dans la transaction, le signalement
+    // (rendu par l'insertion même, sans relecture), l'historique et la file du journal (une
+    // instruction), COMMIT ; puis le versement au journal (verrou, lot avec tête et identifiants,
+    // déplacement, COMMIT).
+    // Transmission (11) : la session ; le signalement et les codes de ses organisations en une
+    // requête ; dans la transaction, le numéro, la mise à jour gardée, l'historique et la file du
+    // journal (une instruction), puis la relecture de la sélection, qui demande des relations (une
+    // sélection sans relation est rendue par la mise à jour même), COMMIT ; puis le versement.
+    expect(statements, listing).toEqual({ creation: 9, transmission: 11 });
   }, 60_000);
 
   it('la réponse d’une création ou d’une transmission qui demande l’historique le montre avec l’étape qu’elle vient d’écrire', async () => {

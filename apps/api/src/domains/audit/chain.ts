@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import type { Prisma, PrismaClient } from '@infoparquet/db';
+import { Prisma, type PrismaClient } from '@infoparquet/db';
 import { canonicalJson } from '../../lib/canonical-json.js';
 
 /** Empreinte « précédente » du premier événement du journal. */
@@ -101,11 +101,16 @@ export function auditEventHash(event: HashedFields): string {
  * réponse de l'opération GraphQL qui l'a écrit, voir app.ts) ; s'il y a échec, rien n'est écrit.
  * Un événement qui n'accompagne aucune écriture (une consultation) passe le client lui-même :
  * l'insertion seule est sa transaction. Renvoie son numéro dans la file.
+ *
+ * `alongside`, une insertion SQL (l'étape d'historique d'un signalement), part dans la même
+ * instruction, placée en `WITH` : un aller-retour de moins vers la base pour chaque écriture, et
+ * l'une n'est jamais écrite sans l'autre.
  */
-export async function appendAuditEvent(tx: Pick<Prisma.TransactionClient, '$queryRaw'>, input: AuditEventInput): Promise<bigint> {
+export async function appendAuditEvent(tx: Pick<Prisma.TransactionClient, '$queryRaw'>, input: AuditEventInput, alongside?: Prisma.Sql): Promise<bigint> {
   const before = jsonSafe(input.before ?? null);
   const after = jsonSafe(input.after ?? null);
   const [row] = await tx.$queryRaw<{ id: bigint }[]>`
+    ${alongside ? Prisma.sql`WITH alongside AS (${alongside})` : Prisma.empty}
     INSERT INTO audit_pending (at, actor_id, organization_id, action, target_type, target_id, signalement_id, administration_id,
                                parquet_id, internal, "before", "after", payload_digest, api_token_id)
     VALUES (${new Date()}, ${input.actorId}::uuid, ${input.organizationId}::uuid, ${input.action}, ${input.targetType}, ${input.targetId},

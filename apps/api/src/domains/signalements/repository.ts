@@ -102,17 +102,18 @@ export async function createDraft(prisma: PrismaClient, viewer: Viewer, input: S
       ...written,
       data: { ...contentData(input), ...scope, createdById: viewer.userId },
     });
-    await tx.statusChange.create({
-      data: { signalementId: scope.id, fromStatus: null, toStatus: 'DRAFT', action: 'create', ...actorOf(viewer) },
-    });
-    await appendAuditEvent(tx, {
-      ...actorOf(viewer),
-      action: 'SIGNALEMENT_CREATED',
-      ...auditScope(scope),
-      // Un brouillon n'est pas encore adressé : le parquet ne le voit pas.
-      parquetId: null,
-      after: { status: 'DRAFT', ...contentData(input), parquetCode: parquet?.code ?? null },
-    });
+    await appendAuditEvent(
+      tx,
+      {
+        ...actorOf(viewer),
+        action: 'SIGNALEMENT_CREATED',
+        ...auditScope(scope),
+        // Un brouillon n'est pas encore adressé : le parquet ne le voit pas.
+        parquetId: null,
+        after: { status: 'DRAFT', ...contentData(input), parquetCode: parquet?.code ?? null },
+      },
+      historyStep(viewer, scope.id, null, 'create', 'DRAFT', null),
+    );
     return reread(tx, scope.id, created);
   });
 }
@@ -181,14 +182,17 @@ export async function transmit(prisma: PrismaClient, viewer: Viewer, current: Si
         data: { status: 'TRANSMITTED', reference, contentHash: hash, transmittedAt, version: { increment: 1 } },
       })
       .catch(conflictIfChanged);
-    await recordHistory(tx, viewer, current, 'transmit', 'TRANSMITTED', null);
-    await appendAuditEvent(tx, {
-      ...actorOf(viewer),
-      action: 'SIGNALEMENT_TRANSMITTED',
-      ...auditScope(current),
-      before: { status: current.status },
-      after: { status: 'TRANSMITTED', reference, contentHash: hash, transmittedAt, urgent: current.urgent },
-    });
+    await appendAuditEvent(
+      tx,
+      {
+        ...actorOf(viewer),
+        action: 'SIGNALEMENT_TRANSMITTED',
+        ...auditScope(current),
+        before: { status: current.status },
+        after: { status: 'TRANSMITTED', reference, contentHash: hash, transmittedAt, urgent: current.urgent },
+      },
+      historyStep(viewer, current.id, current.status, 'transmit', 'TRANSMITTED', null),
+    );
     return reread(tx, current.id, transmitted);
   });
 }
@@ -240,18 +244,21 @@ export async function applyTransition(
   await prisma.$transaction(async (tx) => {
     const data = { ...change.data, status: to };
     await guardedUpdate(tx, current, data);
-    await recordHistory(tx, viewer, current, action, to, change.comment ?? null);
     const extra = (await change.extra?.(tx)) ?? {};
     const parquetId = (data.parquetId as string | undefined) ?? current.parquetId;
-    await appendAuditEvent(tx, {
-      ...actorOf(viewer),
-      action: AUDIT_ACTIONS[action],
-      ...auditScope({ ...current, parquetId }),
-      internal: change.internal ?? false,
-      // Statut et urgence avant/après : ce que lisent les files d'urgence et les écrans en direct.
-      before: { status: current.status, urgent: current.urgent, ...pick(current, Object.keys(change.data ?? {}) as (keyof Signalement)[]) },
-      after: { urgent: current.urgent, ...data, ...extra, ...(change.comment ? { comment: change.comment } : {}) },
-    });
+    await appendAuditEvent(
+      tx,
+      {
+        ...actorOf(viewer),
+        action: AUDIT_ACTIONS[action],
+        ...auditScope({ ...current, parquetId }),
+        internal: change.internal ?? false,
+        // Statut et urgence avant/après : ce que lisent les files d'urgence et les écrans en direct.
+        before: { status: current.status, urgent: current.urgent, ...pick(current, Object.keys(change.data ?? {}) as (keyof Signalement)[]) },
+        after: { urgent: current.urgent, ...data, ...extra, ...(change.comment ? { comment: change.comment } : {}) },
+      },
+      historyStep(viewer, current.id, current.status, action, to, change.comment ?? null),
+    );
   });
 }
 
@@ -274,17 +281,16 @@ async function guardedUpdate(tx: Tx, current: Signalement, data: Prisma.Signalem
   if (count === 0) throw new ConflictError();
 }
 
-async function recordHistory(tx: Tx, viewer: Viewer, current: Signalement, action: WorkflowAction, to: SignalementStatus, comment: string | null) {
-  await tx.statusChange.create({
-    data: {
-      signalementId: current.id,
-      fromStatus: current.status,
-      toStatus: to,
-      action,
-      ...actorOf(viewer),
-      comment,
-    },
-  });
+/**
+ * L'étape d'historique d'une écriture (qui, quand, de quel statut à quel autre), en SQL : elle part
+ * avec l'événement du journal, dans la même instruction (`appendAuditEvent`, `alongside`).
+ */
+function historyStep(viewer: Viewer, signalementId: string, from: SignalementStatus | null, action: WorkflowAction | 'create', to: SignalementStatus, comment: string | null) {
+  const actor = actorOf(viewer);
+  return Prisma.sql`
+    INSERT INTO status_change (id, signalement_id, from_status, to_status, action, actor_id, organization_id, api_token_id, comment, at)
+    VALUES (${randomUUID()}::uuid, ${signalementId}::uuid, ${from}::"SignalementStatus", ${to}::"SignalementStatus", ${action},
+            ${actor.actorId}::uuid, ${actor.organizationId}::uuid, ${actor.apiTokenId ?? null}::uuid, ${comment}, ${new Date()})`;
 }
 
 function snapshot(signalement: Signalement) {
