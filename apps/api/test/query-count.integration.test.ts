@@ -105,9 +105,29 @@ describe('nombre de requêtes SQL des listes', () => {
     expect(large.counts, tables(large.sql)).toEqual(small.counts);
     // Dont 1 pour retrouver la session (session, utilisateur et organisation en une jointure), à chaque requête.
     // signalements : la page avec toutes ses relations (administration, parquet, auteur, historique,
-    // acteurs, leurs organisations, décision, motif) en une requête (relationJoins de Prisma), puis
-    // le totalCount. urgentQueue : la même chose sans le compte.
-    expect(large.counts, tables(large.sql)).toEqual({ agentList: 3, clerkList: 3, urgentQueue: 2, parquets: 2 });
+    // acteurs, leurs organisations, décision, motif) en une requête (relationJoins de Prisma), et
+    // c'est tout : la page (50 au plus) contient toute la liste, son total est sa longueur (le
+    // compte en base est épinglé par le test suivant). urgentQueue : la page seule.
+    expect(large.counts, tables(large.sql)).toEqual({ agentList: 2, clerkList: 2, urgentQueue: 2, parquets: 2 });
+  }, 60_000);
+
+  it('le total d’une liste : compté en base quand la page ne contient pas tout, pris de la page sinon', async () => {
+    const { w, total } = await seed(30);
+    const page = (first: number, after?: string) =>
+      `query { signalements(first: ${first}${after ? `, after: "${after}"` : ''}) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`;
+    // Première page pleine : la session, la page, le compte.
+    const first = await measure(w.agent, page(10));
+    expect(first.data.signalements).toMatchObject({ totalCount: total, edges: { length: 10 }, pageInfo: { hasNextPage: true } });
+    expect(first.count, tables({ first: first.sql })).toBe(3);
+    // Dernière page, pas pleine, après un curseur : les lignes d'avant le curseur n'y sont pas, le compte reste.
+    const second = await measure(w.agent, page(10, first.data.signalements.pageInfo.endCursor));
+    const third = await measure(w.agent, page(15, second.data.signalements.pageInfo.endCursor));
+    expect(third.data.signalements).toMatchObject({ totalCount: total, edges: { length: 10 }, pageInfo: { hasNextPage: false } });
+    expect(third.count, tables({ third: third.sql })).toBe(3);
+    // Première page qui contient tout : le total est sa longueur, sans compte.
+    const whole = await measure(w.agent, page(total));
+    expect(whole.data.signalements).toMatchObject({ totalCount: total, edges: { length: total }, pageInfo: { hasNextPage: false } });
+    expect(whole.count, tables({ whole: whole.sql })).toBe(2);
   }, 60_000);
 });
 

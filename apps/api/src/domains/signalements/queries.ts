@@ -142,6 +142,9 @@ builder.queryFields((t) => ({
         ...(afterId ? { cursor: { id: afterId }, skip: 1 } : {}),
       });
       const page = rows.slice(0, args.first);
+      // Une première page qui n'est pas pleine contient toute la liste : son total est sa longueur,
+      // sans seconde requête (une recherche qui trouve peu de signalements, une petite liste).
+      const whole = afterId === null && rows.length <= args.first;
       const edges = page.map((node) => ({ cursor: cursorFor(node.id), node }));
       const result: SignalementPage = {
         edges,
@@ -151,7 +154,7 @@ builder.queryFields((t) => ({
           startCursor: edges[0]?.cursor ?? null,
           endCursor: edges.at(-1)?.cursor ?? null,
         },
-        totalCount: () => context.prisma.signalement.count({ where }),
+        totalCount: () => (whole ? Promise.resolve(page.length) : context.prisma.signalement.count({ where })),
       };
       return result as never;
     },
