@@ -88,39 +88,38 @@ export function startSessionCache(prisma: PrismaClient, databaseUrl: string, opt
     },
   });
 
-  const access = async (token: string, now = new Date(), client: ClientInfo = {}): Promise<ValidSession | null> => {
-    if (isApiToken(token) || !listener.listening) return findAccess(prisma, token, now, client);
-    const key = hashToken(token);
-    const entry = entries.get(key);
-    if (entry) {
-      if (now.getTime() < entry.until && now < entry.session.expiresAt) {
-        // La plus récemment servie passe en dernier : la plus ancienne sort la première.
-        entries.delete(key);
-        entries.set(key, entry);
-        return entry.session;
-      }
-      remove(key);
-    }
-    const before = generation;
-    const session = await findSession(prisma, key, now);
-    if (session && listener.listening && generation === before) {
-      // Servie telle quelle aux requêtes suivantes : figée, pour qu'aucune ne la change pour les autres.
-      Object.freeze(session.viewer);
-      Object.freeze(session);
-      entries.set(key, { session, until: now.getTime() + options.ttlMs });
-      const userId = session.viewer.userId;
-      byUser.set(userId, (byUser.get(userId) ?? new Set()).add(key));
-      if (entries.size > maxEntries) remove(entries.keys().next().value!);
-    }
-    return session;
-  };
-
   return {
     get active() {
       return listener.listening;
     },
     forgetUser,
-    findAccess: access,
+    // Dans la méthode, `findAccess` est la lecture en base (sessions.ts) : le nom d'une méthode n'entre pas dans la portée.
+    async findAccess(token, now = new Date(), client = {}) {
+      if (isApiToken(token) || !listener.listening) return findAccess(prisma, token, now, client);
+      const key = hashToken(token);
+      const entry = entries.get(key);
+      if (entry) {
+        if (now.getTime() < entry.until && now < entry.session.expiresAt) {
+          // La plus récemment servie passe en dernier : la plus ancienne sort la première.
+          entries.delete(key);
+          entries.set(key, entry);
+          return entry.session;
+        }
+        remove(key);
+      }
+      const before = generation;
+      const session = await findSession(prisma, key, now);
+      if (session && listener.listening && generation === before) {
+        // Servie telle quelle aux requêtes suivantes : figée, pour qu'aucune ne la change pour les autres.
+        Object.freeze(session.viewer);
+        Object.freeze(session);
+        entries.set(key, { session, until: now.getTime() + options.ttlMs });
+        const userId = session.viewer.userId;
+        byUser.set(userId, (byUser.get(userId) ?? new Set()).add(key));
+        if (entries.size > maxEntries) remove(entries.keys().next().value!);
+      }
+      return session;
+    },
     close: () => listener.close(),
   };
 }
